@@ -1,0 +1,350 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
+from .services import framework_content_changed, framework_problems_for, framework_publish
+from .tree import load_tree
+
+
+class FrameworkContentAdmin(admin.ModelAdmin):
+    """Base for every admin that edits framework content.
+
+    After each change it renews the framework's content version (so cached trees are
+    rebuilt) and runs the integrity check: a published framework that no longer passes is
+    taken off publication, and the admin says why.
+    """
+
+    def framework_ids_of(self, objects) -> set[int]:
+        raise NotImplementedError
+
+    def after_content_change(self, request, framework_ids) -> None:
+        framework_content_changed(framework_ids=framework_ids)
+        for framework in Framework.objects.filter(pk__in=framework_ids, is_published=True):
+            problems = framework_problems_for(framework)
+            if problems:
+                Framework.objects.filter(pk=framework.pk).update(is_published=False)
+                messages.error(
+                    request,
+                    f"{framework} was unpublished because it no longer passes the integrity "
+                    "check:\n" + "\n".join(problems),
+                )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.after_content_change(request, self.framework_ids_of([form.instance]))
+
+    def delete_model(self, request, obj):
+        ids = self.framework_ids_of([obj])
+        super().delete_model(request, obj)
+        self.after_content_change(request, ids)
+
+    def delete_queryset(self, request, queryset):
+        ids = self.framework_ids_of(queryset)
+        super().delete_queryset(request, queryset)
+        self.after_content_change(request, ids)
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    fields = ["position", "name", "weight", "description"]
+    extra = 0
+    show_change_link = True
+
+
+class MaturityLevelInline(admin.TabularInline):
+    model = MaturityLevel
+    fields = ["level", "name", "lower_bound", "description"]
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(FrameworkContentAdmin):
+    list_display = [
+        "name",
+        "version",
+        "is_published",
+        "domain_count",
+        "question_count",
+        "integrity",
+        "outline_link",
+    ]
+    list_filter = ["is_published"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["integrity_report", "created_at", "updated_at"]
+    fields = [
+        "name",
+        "slug",
+        "version",
+        "description",
+        "estimated_minutes",
+        "is_published",
+        "integrity_report",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [DomainInline, MaturityLevelInline]
+    actions = ["publish", "unpublish"]
+
+    def framework_ids_of(self, objects):
+        return {obj.pk for obj in objects if obj.pk}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                domain_total=Count("domains", distinct=True),
+                question_total=Count("domains__gates__questions", distinct=True),
+            )
+        )
+
+    @admin.display(description="domains", ordering="domain_total")
+    def domain_count(self, obj):
+        return obj.domain_total
+
+    @admin.display(description="questions", ordering="question_total")
+    def question_count(self, obj):
+        return obj.question_total
+
+    @admin.display(description="integrity")
+    def integrity(self, obj):
+        problems = framework_problems_for(obj)
+        if not problems:
+            return format_html('<span class="{}">OK</span>', "integrity-ok")
+        return format_html(
+            '<strong class="errornote-inline">{} problem{}</strong>',
+            len(problems),
+            "" if len(problems) == 1 else "s",
+        )
+
+    @admin.display(description="integrity check")
+    def integrity_report(self, obj):
+        if not obj.pk:
+            return "Runs once the framework is saved."
+        problems = framework_problems_for(obj)
+        if not problems:
+            return (
+                "Passes: weights sum to 100, every domain has a gate and every gate a "
+                "question, every question has guidance for scores 0-5, and the maturity "
+                "levels start at 0 without overlapping."
+            )
+        return format_html(
+            "<ul class='errorlist'>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
+
+    @admin.display(description="outline")
+    def outline_link(self, obj):
+        return format_html(
+            '<a href="{}">Read as one page</a>',
+            reverse("admin:frameworks_framework_outline", args=[obj.pk]),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            framework = self.get_object(request, object_id)
+            if framework is not None:
+                problems = framework_problems_for(framework)
+                if problems:
+                    messages.warning(
+                        request,
+                        "This framework fails the integrity check and cannot be published "
+                        "until it passes:\n" + "\n".join(problems),
+                    )
+        extra_context = {
+            **(extra_context or {}),
+            "outline_url": reverse("admin:frameworks_framework_outline", args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(
+        description="Publish the selected frameworks (they must pass the integrity check)"
+    )
+    def publish(self, request, queryset):
+        for framework in queryset:
+            problems = framework_publish(framework=framework)
+            if problems:
+                messages.error(request, f"{framework} was not published:\n" + "\n".join(problems))
+            else:
+                messages.success(request, f"{framework} is published.")
+
+    @admin.action(description="Unpublish the selected frameworks")
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False)
+        framework_content_changed(framework_ids=queryset.values_list("pk", flat=True))
+        messages.success(request, f"{count} framework(s) unpublished.")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/outline/",
+                self.admin_site.admin_view(self.outline_view),
+                name="frameworks_framework_outline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def outline_view(self, request, pk):
+        framework = get_object_or_404(Framework, pk=pk)
+        if not self.has_view_permission(request, framework):
+            raise PermissionDenied
+        tree = load_tree(framework)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Outline of {framework}",
+            "framework": framework,
+            "tree": tree,
+            "problems": framework_problems_for(framework),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/frameworks/framework/outline.html", context)
+
+
+class DomainFrameworkFilter(admin.SimpleListFilter):
+    title = "framework"
+    parameter_name = "framework"
+    lookup = "framework"
+
+    def lookups(self, request, model_admin):
+        return [(f.pk, str(f)) for f in Framework.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.lookup: self.value()})
+        return queryset
+
+
+class GateInline(admin.TabularInline):
+    model = Gate
+    fields = ["position", "name", "description"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Domain)
+class DomainAdmin(FrameworkContentAdmin):
+    list_display = ["name", "framework", "position", "weight"]
+    list_select_related = ["framework"]
+    list_filter = [DomainFrameworkFilter]
+    search_fields = ["name", "description"]
+    ordering = ["framework__name", "framework__version", "position"]
+    inlines = [GateInline]
+
+    def framework_ids_of(self, objects):
+        return {obj.framework_id for obj in objects}
+
+
+class GateFrameworkFilter(DomainFrameworkFilter):
+    lookup = "domain__framework"
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["position", "topic", "text"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Gate)
+class GateAdmin(FrameworkContentAdmin):
+    list_display = ["name", "domain_name", "framework", "position"]
+    list_select_related = ["domain__framework"]
+    list_filter = [GateFrameworkFilter]
+    search_fields = ["name", "description"]
+    ordering = [
+        "domain__framework__name",
+        "domain__framework__version",
+        "domain__position",
+        "position",
+    ]
+    inlines = [QuestionInline]
+
+    def framework_ids_of(self, objects):
+        return {gate.domain.framework_id for gate in objects}
+
+    @admin.display(description="domain", ordering="domain__position")
+    def domain_name(self, obj):
+        return obj.domain.name
+
+    @admin.display(description="framework")
+    def framework(self, obj):
+        return obj.domain.framework
+
+
+class QuestionFrameworkFilter(DomainFrameworkFilter):
+    lookup = "gate__domain__framework"
+
+
+class QuestionDomainFilter(admin.SimpleListFilter):
+    title = "domain"
+    parameter_name = "domain"
+
+    def lookups(self, request, model_admin):
+        domains = Domain.objects.select_related("framework").order_by(
+            "framework__name", "framework__version", "position"
+        )
+        framework = request.GET.get("framework")
+        if framework and framework.isdigit():
+            domains = domains.filter(framework_id=framework)
+        return [(d.pk, f"{d.framework}: {d.name}") for d in domains]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(gate__domain=self.value())
+        return queryset
+
+
+class ScoreGuidanceInline(admin.TabularInline):
+    model = ScoreGuidance
+    fields = ["score", "description", "example", "performance_label"]
+    extra = 0
+    max_num = 6
+    ordering = ["score"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new question gets its six rows ready to fill in.
+        return 6 if obj is None else 0
+
+
+@admin.register(Question)
+class QuestionAdmin(FrameworkContentAdmin):
+    list_display = ["number_label", "topic", "text", "domain_name", "framework"]
+    list_display_links = ["number_label", "topic"]
+    list_select_related = ["gate__domain__framework"]
+    list_filter = [QuestionFrameworkFilter, QuestionDomainFilter]
+    search_fields = ["text", "topic", "why_it_matters"]
+    ordering = [
+        "gate__domain__framework__name",
+        "gate__domain__framework__version",
+        "gate__domain__position",
+        "gate__position",
+        "position",
+    ]
+    fields = ["gate", "position", "topic", "text", "why_it_matters", "benchmark_note"]
+    inlines = [ScoreGuidanceInline]
+
+    def framework_ids_of(self, objects):
+        return {q.gate.domain.framework_id for q in objects}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "gate":
+            kwargs["queryset"] = Gate.objects.select_related("domain__framework")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="#", ordering="gate__domain__position")
+    def number_label(self, obj):
+        return f"{obj.gate.domain.position}.{obj.gate.position}.{obj.position}"
+
+    @admin.display(description="domain", ordering="gate__domain__position")
+    def domain_name(self, obj):
+        return obj.gate.domain.name
+
+    @admin.display(description="framework")
+    def framework(self, obj):
+        return obj.gate.domain.framework
