@@ -1,4 +1,18 @@
+import hashlib
+import re
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from frameworks.models import SCORES, Framework
+from frameworks.tree import QuestionNode
+
+from .models import Answer, Team
+from .services import AnswerInput
+
+NOT_APPLICABLE = "na"
+REASON_MAX = Answer._meta.get_field("not_applicable_reason").max_length
+NOTES_MAX = Answer._meta.get_field("notes").max_length
 
 
 class SignInForm(AuthenticationForm):
@@ -6,3 +20,119 @@ class SignInForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That user name and password do not match. Both are case-sensitive.",
     }
+
+
+class StartForm(forms.Form):
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the published frameworks."},
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your teams."},
+    )
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Leave it blank for “Framework – Team – month year”.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = Framework.objects.published().order_by(
+            "name", "-version"
+        )
+        self.fields["team"].queryset = Team.objects.for_user(user).order_by("name")
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def answer_fingerprint(choice: str, reason: str, notes: str) -> str:
+    """A short digest of a question's fields, to tell later which ones the user changed."""
+    raw = "\x1f".join((choice, _normalise(reason), _normalise(notes)))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def answer_choice(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.not_applicable:
+        return NOT_APPLICABLE
+    return "" if answer.score is None else str(answer.score)
+
+
+def answer_state(answer: Answer | None) -> str:
+    """The hidden state of a question on a rendered page: answer version and fingerprint."""
+    if answer is None:
+        return f"0:{answer_fingerprint('', '', '')}"
+    return (
+        f"{answer.version}:"
+        f"{answer_fingerprint(answer_choice(answer), answer.not_applicable_reason, answer.notes)}"
+    )
+
+
+STATE_PATTERN = re.compile(r"^(\d{1,9}):([0-9a-f]{16})$")
+
+
+class AnswerPageForm(forms.Form):
+    """Validates one page of answers. The page renders its own markup (see the template);
+    this form only checks and normalises what comes back, and tells what changed."""
+
+    def __init__(self, questions: tuple[QuestionNode, ...], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        choices = [("", "Unanswered"), *((str(s), str(s)) for s in SCORES)]
+        choices.append((NOT_APPLICABLE, "Not applicable"))
+        for q in questions:
+            self.fields[f"q{q.id}-choice"] = forms.ChoiceField(
+                choices=choices,
+                required=False,
+                error_messages={"invalid_choice": "Choose a score from 0 to 5 or not applicable."},
+            )
+            self.fields[f"q{q.id}-reason"] = forms.CharField(max_length=REASON_MAX, required=False)
+            self.fields[f"q{q.id}-notes"] = forms.CharField(max_length=NOTES_MAX, required=False)
+            self.fields[f"q{q.id}-state"] = forms.CharField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for q in self.questions:
+            choice = cleaned.get(f"q{q.id}-choice")
+            reason = cleaned.get(f"q{q.id}-reason")
+            if choice == NOT_APPLICABLE and reason == "":
+                self.add_error(
+                    f"q{q.id}-reason", "Say in a few words why this question does not apply."
+                )
+            state = cleaned.get(f"q{q.id}-state") or ""
+            if not STATE_PATTERN.match(state):
+                self.add_error(
+                    f"q{q.id}-state",
+                    "This page was incomplete when it was sent. Reload it and try again.",
+                )
+        return cleaned
+
+    def changes(self) -> list[AnswerInput]:
+        """The questions whose fields differ from what the page was rendered with."""
+        changed = []
+        for q in self.questions:
+            choice = self.cleaned_data[f"q{q.id}-choice"]
+            reason = _normalise(self.cleaned_data[f"q{q.id}-reason"])
+            notes = _normalise(self.cleaned_data[f"q{q.id}-notes"])
+            version, fingerprint = STATE_PATTERN.match(self.cleaned_data[f"q{q.id}-state"]).groups()
+            if answer_fingerprint(choice, reason, notes) == fingerprint:
+                continue
+            not_applicable = choice == NOT_APPLICABLE
+            changed.append(
+                AnswerInput(
+                    question_id=q.id,
+                    score=None if not_applicable or choice == "" else int(choice),
+                    not_applicable=not_applicable,
+                    not_applicable_reason=reason if not_applicable else "",
+                    notes=notes,
+                    base_version=int(version),
+                )
+            )
+        return changed

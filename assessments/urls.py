@@ -5,4 +5,10 @@ from . import views
 app_name = "assessments"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("assessments/start/", views.start, name="start"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="detail"),
+    path("assessments/<int:pk>/answer/<int:step>/", views.answer, name="answer"),
+    path("assessments/<int:pk>/review/", views.review, name="review"),
+    path("assessments/<int:pk>/submit/", views.submit, name="submit"),
+    path("assessments/<int:pk>/results/", views.results, name="results"),
 ]

@@ -1,7 +1,345 @@
+import math
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from frameworks.models import Framework
+from frameworks.tree import FrameworkTree, GateNode, framework_tree
+
+from .forms import NOT_APPLICABLE, AnswerPageForm, StartForm, answer_choice, answer_state
+from .models import Answer, Assessment
+from .services import (
+    AssessmentNotDraft,
+    SubmitIncomplete,
+    answers_save,
+    assessment_start,
+    assessment_submit,
+)
+
+PAGE_SIZE = 20
 
 
+def get_assessment_for_user(user, pk) -> Assessment:
+    """The assessment if the user may see it (their team's, or any for staff); else 404."""
+    try:
+        return (
+            Assessment.objects.for_user(user)
+            .select_related("team", "framework", "submitted_by", "created_by")
+            .get(pk=pk)
+        )
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assessment.") from None
+
+
+@require_safe
 @login_required
 def dashboard(request):
-    return render(request, "assessments/dashboard.html", {"nav": "dashboard"})
+    assessments = (
+        Assessment.objects.for_user(request.user)
+        .select_related("team", "framework")
+        .with_progress()
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/dashboard.html",
+        {
+            "page": page,
+            "has_teams": request.user.is_staff or request.user.memberships.exists(),
+            "nav": "dashboard",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def start(request):
+    initial = {}
+    framework_id = request.GET.get("framework", "")
+    if framework_id.isdigit():
+        initial["framework"] = int(framework_id)
+    form = StartForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        assessment = assessment_start(
+            user=request.user,
+            team=form.cleaned_data["team"],
+            framework=form.cleaned_data["framework"],
+            title=form.cleaned_data["title"],
+        )
+        messages.success(request, f"“{assessment.title}” is started. Answers save as you go.")
+        return redirect("assessments:answer", assessment.pk, 1)
+    return render(
+        request,
+        "assessments/start.html",
+        {
+            "form": form,
+            "has_teams": form.fields["team"].queryset.exists(),
+            "has_frameworks": Framework.objects.published().exists(),
+            "nav": "dashboard",
+        },
+    )
+
+
+@require_safe
+@login_required
+def assessment_detail(request, pk):
+    """Where an assessment opens: its results once submitted, else its first open page."""
+    assessment = get_assessment_for_user(request.user, pk)
+    if assessment.is_submitted:
+        return redirect("assessments:results", assessment.pk)
+    tree = framework_tree(assessment.framework)
+    answered = set(
+        assessment.answers.filter(Q(score__isnull=False) | Q(not_applicable=True)).values_list(
+            "question_id", flat=True
+        )
+    )
+    for step, gate in enumerate(tree.gates, start=1):
+        if any(q.id not in answered for q in gate.questions):
+            return redirect("assessments:answer", assessment.pk, step)
+    return redirect("assessments:review", assessment.pk)
+
+
+def gate_label(tree: FrameworkTree, gate: GateNode) -> str:
+    domain = next(d for d in tree.domains if gate in d.gates)
+    return domain.name if len(domain.gates) == 1 else f"{domain.name}: {gate.name}"
+
+
+def progress(tree: FrameworkTree, answers: dict[int, Answer], current_gate=None) -> dict:
+    """Answered counts for the step list and the overall progress bar."""
+    steps = []
+    for number, gate in enumerate(tree.gates, start=1):
+        done = sum(1 for q in gate.questions if q.id in answers and answers[q.id].is_answered)
+        steps.append(
+            {
+                "number": number,
+                "label": gate_label(tree, gate),
+                "answered": done,
+                "total": len(gate.questions),
+                "complete": done == len(gate.questions),
+                "current": gate is current_gate,
+            }
+        )
+    answered = sum(step["answered"] for step in steps)
+    total = len(tree.questions)
+    left = total - answered
+    return {
+        "steps": steps,
+        "answered": answered,
+        "total": total,
+        "percent": round(100 * answered / total) if total else 0,
+        "minutes_left": math.ceil(tree.estimated_minutes * left / total) if total else 0,
+    }
+
+
+def _question_rows(gate: GateNode, answers: dict[int, Answer], form: AnswerPageForm | None):
+    """What the page shows for each question: saved values, or what was just posted."""
+    rows = []
+    for q in gate.questions:
+        answer = answers.get(q.id)
+        if form is not None and form.is_bound:
+            choice = form.data.get(f"q{q.id}-choice", "")
+            reason = form.data.get(f"q{q.id}-reason", "")
+            notes = form.data.get(f"q{q.id}-notes", "")
+            state = form.data.get(f"q{q.id}-state", "")
+            errors = [
+                str(error)
+                for suffix in ("choice", "reason", "notes", "state")
+                for error in form.errors.get(f"q{q.id}-{suffix}", [])
+            ]
+        else:
+            choice = answer_choice(answer)
+            reason = answer.not_applicable_reason if answer else ""
+            notes = answer.notes if answer else ""
+            state = answer_state(answer)
+            errors = []
+        rows.append(
+            {
+                "question": q,
+                "choice": choice,
+                "reason": reason,
+                "notes": notes,
+                "state": state,
+                "errors": errors,
+                "answer": answer,
+                "options": [
+                    {"value": str(g.score), "guidance": g, "checked": choice == str(g.score)}
+                    for g in q.guidance
+                ],
+                "not_applicable": choice == NOT_APPLICABLE,
+            }
+        )
+    return rows
+
+
+def _answers_of(assessment: Assessment) -> dict[int, Answer]:
+    return {
+        a.question_id: a
+        for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")
+    }
+
+
+def _report_save(request, tree: FrameworkTree, outcome) -> None:
+    if outcome.saved:
+        count = len(outcome.saved)
+        messages.success(request, f"Saved {count} answer{'s' if count != 1 else ''}.")
+    by_id = {q.id: q for q in tree.questions}
+    for conflict in outcome.conflicts:
+        question = by_id[conflict.question_id]
+        yours = conflict.yours
+        if yours.not_applicable:
+            value = f"not applicable ({yours.not_applicable_reason})"
+        elif yours.score is None:
+            value = "no score"
+        else:
+            value = f"score {yours.score}"
+        if yours.notes:
+            value += f"; notes: {yours.notes}"
+        when = timezone.localtime(conflict.changed_at).strftime("%H:%M on %d %b")
+        messages.warning(
+            request,
+            f"Q{question.number} {question.topic} was changed by {conflict.changed_by} at "
+            f"{when}, after you opened this page, so their answer is kept. Yours was: {value}.",
+        )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def answer(request, pk, step):
+    assessment = get_assessment_for_user(request.user, pk)
+    tree = framework_tree(assessment.framework)
+    if not 1 <= step <= len(tree.gates):
+        raise Http404("No such page in this assessment.")
+    gate = tree.gates[step - 1]
+    form = None
+    if request.method == "POST":
+        if not assessment.is_draft:
+            messages.error(request, str(AssessmentNotDraft(assessment)) + " Nothing was changed.")
+            return redirect("assessments:results", assessment.pk)
+        form = AnswerPageForm(gate.questions, request.POST)
+        if form.is_valid():
+            try:
+                outcome = answers_save(
+                    assessment=assessment, user=request.user, changes=form.changes()
+                )
+            except AssessmentNotDraft as refused:
+                messages.error(request, f"{refused} Nothing was changed.")
+                return redirect("assessments:results", assessment.pk)
+            _report_save(request, tree, outcome)
+            go = request.POST.get("go", "save")
+            if go == "next" and step < len(tree.gates):
+                return redirect("assessments:answer", assessment.pk, step + 1)
+            if go == "prev" and step > 1:
+                return redirect("assessments:answer", assessment.pk, step - 1)
+            if go in ("next", "review"):
+                return redirect("assessments:review", assessment.pk)
+            return redirect("assessments:answer", assessment.pk, step)
+        messages.error(request, "Nothing was saved: please correct the answers marked below.")
+    answers = _answers_of(assessment)
+    return render(
+        request,
+        "assessments/answer.html",
+        {
+            "assessment": assessment,
+            "tree": tree,
+            "gate": gate,
+            "gate_label": gate_label(tree, gate),
+            "step": step,
+            "step_count": len(tree.gates),
+            "rows": _question_rows(gate, answers, form),
+            "progress": progress(tree, answers, gate),
+            "read_only": not assessment.is_draft,
+            "nav": "dashboard",
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+def review_context(assessment: Assessment, tree: FrameworkTree, answers: dict[int, Answer]):
+    domains = []
+    for domain in tree.domains:
+        unanswered = []
+        for gate in domain.gates:
+            step = tree.gates.index(gate) + 1
+            unanswered.extend(
+                (q, step)
+                for q in gate.questions
+                if q.id not in answers or not answers[q.id].is_answered
+            )
+        domains.append(
+            {
+                "domain": domain,
+                "total": len(domain.questions),
+                "answered": len(domain.questions) - len(unanswered),
+                "unanswered": unanswered,
+            }
+        )
+    notes = [
+        (q, answers[q.id])
+        for q in tree.questions
+        if q.id in answers and (answers[q.id].notes or answers[q.id].not_applicable)
+    ]
+    return {"domains": domains, "notes": notes, "progress": progress(tree, answers)}
+
+
+@require_safe
+@login_required
+def review(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    tree = framework_tree(assessment.framework)
+    answers = _answers_of(assessment)
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "tree": tree,
+            **review_context(assessment, tree, answers),
+            "nav": "dashboard",
+        },
+    )
+
+
+@require_POST
+@login_required
+def submit(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    try:
+        assessment_submit(assessment=assessment, user=request.user)
+    except AssessmentNotDraft as refused:
+        messages.error(request, str(refused))
+        return redirect("assessments:results", assessment.pk)
+    except SubmitIncomplete as refused:
+        listed = "\n".join(f"Q{q.number} {q.topic}" for q in refused.missing[:10])
+        more = len(refused.missing) - 10
+        if more > 0:
+            listed += f"\n… and {more} more"
+        messages.error(request, f"Not submitted: {refused}\n{listed}")
+        return redirect("assessments:review", assessment.pk)
+    messages.success(request, "Submitted. Here is your result.")
+    return redirect("assessments:results", assessment.pk)
+
+
+@require_safe
+@login_required
+def results(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    if not assessment.is_submitted:
+        messages.info(request, "This assessment is still a draft: submit it to see its result.")
+        return redirect(reverse("assessments:review", args=[assessment.pk]))
+    tree = framework_tree(assessment.framework)
+    answers = _answers_of(assessment)
+    return render(
+        request,
+        "assessments/results.html",
+        {"assessment": assessment, "tree": tree, "answers": answers, "nav": "dashboard"},
+    )

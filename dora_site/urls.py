@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from assessments.forms import SignInForm
+
+admin.site.site_header = "DORA Assessments administration"
+admin.site.site_title = "DORA Assessments admin"
+admin.site.index_title = "Frameworks, teams and users"
 
 urlpatterns = [
     path(
@@ -24,6 +30,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"))),
     path("frameworks/", include("frameworks.urls")),
     path("", include("assessments.urls")),
 ]

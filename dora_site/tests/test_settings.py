@@ -21,7 +21,10 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DATABASE_URL"}
+    # A clean environment: nothing of the test run's own (such as the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE) may leak into the production-like check.
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR"}
+    base = {k: v for k, v in os.environ.items() if k in keep}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

@@ -1,0 +1,121 @@
+"""The real pages in headless Chromium: what a person sees and does."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer, Assessment
+from assessments.tests.make import answer_all, make_team, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + reverse("assessments:dashboard"))
+
+
+@pytest.fixture
+def dora_member(dora):
+    user = make_user("dana")
+    make_team("Platform", members=[user])
+    return user
+
+
+def test_a_member_starts_answers_over_two_sittings_and_submits_dora(
+    page, live_server, dora, dora_member
+):
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.get_by_role("link", name="Start an assessment").click()
+    page.get_by_label("Framework").select_option(label="DORA Metrics Framework 1.0")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Step 1 of 5: Deployment Frequency").wait_for()
+    assessment = Assessment.objects.get()
+
+    # Labels are clickable: clicking a guidance text chooses its score.
+    first = page.locator("fieldset.question").first
+    first.locator("label.option-label").nth(4).click()
+    assert first.locator("input[value='4']").is_checked()
+    # Not applicable asks for a reason, which appears once it is chosen.
+    second = page.locator("fieldset.question").nth(1)
+    assert not second.get_by_label("Why it does not apply").is_visible()
+    second.get_by_label("Not applicable", exact=False).check()
+    second.get_by_label("Why it does not apply").fill("Deploys are done by the vendor")
+    first.get_by_label("Notes and evidence", exact=False).fill("https://ci.example.com/deploys")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved 2 answers.").wait_for()
+
+    # A later sitting: sign out, sign in again, the answers are there.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    assert "0 of 25" not in page.content()
+    page.get_by_role("link", name=assessment.title).click()
+    first = page.locator("fieldset.question").first
+    assert first.locator("input[value='4']").is_checked()
+    assert (
+        first.get_by_label("Notes and evidence", exact=False).input_value()
+        == "https://ci.example.com/deploys"
+    )
+
+    # Answer everything else directly, then review and submit in the browser.
+    answer_all(assessment, 3)
+    page.goto(live_server.url + reverse("assessments:review", args=[assessment.pk]))
+    page.get_by_role("button", name="Submit the assessment").click()
+    page.get_by_text("Submitted. Here is your result.").wait_for()
+    assessment.refresh_from_db()
+    assert assessment.is_submitted
+
+
+def test_the_answer_page_is_usable_with_the_keyboard_alone(page, live_server, dora, dora_member):
+    assessment = Assessment.objects.create(
+        team=dora_member.teams.get(), framework=dora, title="Keys", created_by=dora_member
+    )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.goto(live_server.url + reverse("assessments:answer", args=[assessment.pk, 1]))
+    page.locator("fieldset.question input[type=radio]").first.focus()
+    page.keyboard.press("ArrowDown")  # moves to score 1 and selects it
+    page.keyboard.press("ArrowDown")  # score 2
+    assert page.locator("fieldset.question").first.locator("input[value='2']").is_checked()
+    page.get_by_role("button", name="Save", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Saved 1 answer.").wait_for()
+    assert Answer.objects.get().score == 2
+
+
+def test_leaving_with_unsaved_changes_asks_first(page, live_server, dora, dora_member):
+    assessment = Assessment.objects.create(
+        team=dora_member.teams.get(), framework=dora, title="Warn", created_by=dora_member
+    )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.goto(live_server.url + reverse("assessments:answer", args=[assessment.pk, 1]))
+    page.locator("fieldset.question").first.locator("label.option-label").nth(3).click()
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_role("link", name="Lead Time for Changes").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert "/answer/1/" in page.url
+
+
+def test_the_answer_page_reads_well_on_a_phone(browser, live_server, dora, dora_member, settings):
+    settings.SESSION_COOKIE_SECURE = False
+    assessment = Assessment.objects.create(
+        team=dora_member.teams.get(), framework=dora, title="Phone", created_by=dora_member
+    )
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "dana", "dana-pass-1")
+        page.goto(live_server.url + reverse("assessments:answer", args=[assessment.pk, 1]))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        assert page.locator("fieldset.question").first.is_visible()
+    finally:
+        context.close()

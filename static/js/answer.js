@@ -1,0 +1,33 @@
+// Answer pages: warn before leaving with unsaved changes, and show the reason field only
+// when "not applicable" is chosen. The page works without this script.
+(function () {
+  "use strict";
+  var form = document.getElementById("answer-form");
+  if (!form) {
+    return;
+  }
+  var dirty = false;
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function (event) {
+    dirty = true;
+    var target = event.target;
+    if (target.type === "radio") {
+      var fieldset = target.closest("fieldset");
+      var reason = fieldset && fieldset.querySelector(".na-reason");
+      if (reason) {
+        reason.classList.toggle("na-reason-open", target.value === "na");
+        if (target.value === "na") {
+          reason.querySelector("input").focus();
+        }
+      }
+    }
+  });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  document.documentElement.classList.add("js");
+})();
