@@ -11,6 +11,7 @@ from __future__ import annotations
 from frameworks.tree import FrameworkTree
 
 from . import scoring
+from .charts import bar_chart
 
 SCHEMA = 1
 
@@ -53,6 +54,7 @@ def result_document(tree: FrameworkTree, answers: scoring.Answers) -> dict:
     levels_by_number = {lv.level: lv for lv in tree.levels}
     level = levels_by_number.get(result.level.level) if result.level else None
     positions = {d.id: d.position for d in tree.domains}
+    questions_of = {d.id: d.question_ids for d in spec.domains}
     outlooks = {
         d.id: scoring.metric_outlook(d, answers)
         for d in spec.domains
@@ -86,6 +88,7 @@ def result_document(tree: FrameworkTree, answers: scoring.Answers) -> dict:
                 "contribution": _number(d.contribution),
                 "scored": d.scored,
                 "not_applicable": d.not_applicable,
+                "question_ids": list(questions_of[d.domain_id]),
             }
             for d in result.domains
         ],
@@ -119,5 +122,117 @@ def result_document(tree: FrameworkTree, answers: scoring.Answers) -> dict:
 
 
 def coverage_text(document: dict) -> str:
-    coverage = document["coverage"]
-    return str(scoring.Coverage(**coverage))
+    return str(scoring.Coverage(**document["coverage"]))
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _weight(value: float) -> str:
+    return f"{value:g}"
+
+
+def calculation(document: dict) -> dict:
+    """The stored result's numbers set out in the formula, so a reader can redo the sum."""
+    scores = document["scores"]
+    domain_lines = []
+    for d in document["domains"]:
+        values = [scores.get(str(q)) for q in d["question_ids"]]
+        scored = [v for v in values if v is not None]
+        na = len(values) - len(scored)
+        skipped = f" ({na} not applicable left out)" if na else ""
+        if scored:
+            line = (
+                f"{d['name']}: ({' + '.join(str(v) for v in scored)}) / {len(scored)} = "
+                f"{sum(scored) / len(scored):.2f} of 5 → {_fmt(d['percent'])}%{skipped}"
+            )
+        else:
+            line = f"{d['name']}: every question not applicable, so no percentage"
+        domain_lines.append(line)
+    counted = [d for d in document["domains"] if d["percent"] is not None]
+    total_weight = sum(d["weight"] for d in counted)
+    overall = None
+    if counted:
+        terms = " + ".join(f"{_weight(d['weight'])} × {_fmt(d['percent'])}" for d in counted)
+        overall = f"({terms}) / {_weight(total_weight)} = {_fmt(document['overall_percent'])}%"
+    level_line = None
+    level = document["maturity_level"]
+    if level:
+        higher = sorted(
+            (lv for lv in document["levels"] if lv["lower_bound"] > level["lower_bound"]),
+            key=lambda lv: lv["lower_bound"],
+        )
+        level_line = (
+            f"{_fmt(document['overall_percent'])}% is at least {_weight(level['lower_bound'])}%"
+            f" ({level['name']})"
+        )
+        if higher:
+            level_line += f" and below {_weight(higher[0]['lower_bound'])}% ({higher[0]['name']})"
+        level_line += f", so the level is {level['name']}."
+    return {
+        "domains": domain_lines,
+        "overall": overall,
+        "total_weight": _weight(total_weight) if counted else None,
+        "renormalised": counted and total_weight != 100,
+        "level": level_line,
+    }
+
+
+def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
+    """Everything the results page shows: the stored numbers, joined with the framework's
+    current wording (text corrections are allowed after submit; numbers never change)."""
+    questions = {q.id: q for q in tree.questions}
+    domain_names = {d["id"]: d["name"] for d in document["domains"]}
+
+    recommendations = []
+    for item in document["recommendations"]:
+        question = questions.get(item["question_id"])
+        if question is None:
+            continue
+        recommendations.append(
+            {
+                "question": question,
+                "domain": domain_names.get(item["domain_id"], ""),
+                "current_score": item["current_score"],
+                "gain_percent": item["gain_percent"],
+                "current": question.guidance_for(item["current_score"]),
+                "next": question.guidance_for(item["current_score"] + 1),
+            }
+        )
+
+    metrics = []
+    for item in document["metrics"]:
+        question = questions.get(item["question_id"])
+        metrics.append(
+            {
+                **item,
+                "question": question,
+                "current": question.guidance_for(item["score"]) if question else None,
+                "next": question.guidance_for(item["next_score"]) if question else None,
+            }
+        )
+
+    answer_groups = [
+        {
+            "domain": domain,
+            "rows": [
+                (q, answers.get(q.id), document["scores"].get(str(q.id))) for q in domain.questions
+            ],
+        }
+        for domain in tree.domains
+    ]
+    return {
+        "result": document,
+        "coverage": coverage_text(document),
+        "metrics": metrics,
+        "recommendations": recommendations,
+        "top_recommendations": recommendations[:5],
+        "more_recommendations": recommendations[5:],
+        "chart": bar_chart(
+            [(d["name"], d["percent"]) for d in document["domains"]],
+            [(lv["name"], lv["lower_bound"]) for lv in document["levels"]],
+        ),
+        "calculation": calculation(document),
+        "answer_groups": answer_groups,
+    }

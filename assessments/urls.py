@@ -11,4 +11,6 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", views.review, name="review"),
     path("assessments/<int:pk>/submit/", views.submit, name="submit"),
     path("assessments/<int:pk>/results/", views.results, name="results"),
+    path("assessments/<int:pk>/results.json", views.results_json, name="results_json"),
+    path("assessments/<int:pk>/results.csv", views.results_csv, name="results_csv"),
 ]

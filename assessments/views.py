@@ -4,17 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from frameworks.models import Framework
 from frameworks.tree import FrameworkTree, GateNode, framework_tree
 
+from .exports import result_csv, result_json
 from .forms import NOT_APPLICABLE, AnswerPageForm, StartForm, answer_choice, answer_state
 from .models import Answer, Assessment
+from .results import results_page
 from .services import (
     AssessmentNotDraft,
     SubmitIncomplete,
@@ -329,6 +332,14 @@ def submit(request, pk):
     return redirect("assessments:results", assessment.pk)
 
 
+def get_submitted_for_user(user, pk) -> Assessment:
+    """A submitted assessment the user may see; a draft has no result (404)."""
+    assessment = get_assessment_for_user(user, pk)
+    if not assessment.is_submitted:
+        raise Http404("This assessment has no result yet.")
+    return assessment
+
+
 @require_safe
 @login_required
 def results(request, pk):
@@ -341,5 +352,38 @@ def results(request, pk):
     return render(
         request,
         "assessments/results.html",
-        {"assessment": assessment, "tree": tree, "answers": answers, "nav": "dashboard"},
+        {
+            "assessment": assessment,
+            "tree": tree,
+            **results_page(assessment.result, tree, answers),
+            "nav": "dashboard",
+        },
     )
+
+
+def _download_name(assessment: Assessment, extension: str) -> str:
+    return f"{slugify(assessment.title) or 'assessment'}-{assessment.pk}.{extension}"
+
+
+@require_safe
+@login_required
+def results_json(request, pk):
+    assessment = get_submitted_for_user(request.user, pk)
+    tree = framework_tree(assessment.framework)
+    data = result_json(assessment, tree, _answers_of(assessment))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "json")}"'
+    return response
+
+
+@require_safe
+@login_required
+def results_csv(request, pk):
+    assessment = get_submitted_for_user(request.user, pk)
+    tree = framework_tree(assessment.framework)
+    response = HttpResponse(
+        result_csv(assessment, tree, _answers_of(assessment)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "csv")}"'
+    return response

@@ -119,3 +119,29 @@ def test_the_answer_page_reads_well_on_a_phone(browser, live_server, dora, dora_
         assert page.locator("fieldset.question").first.is_visible()
     finally:
         context.close()
+
+
+def test_the_results_page_draws_its_chart_and_prints_without_navigation(
+    page, live_server, dora, dora_member
+):
+    from assessments.tests.make import submitted_assessment
+
+    scores = [5, 4, 4, 3, 5, 4, 3, 3, 2, 4, 3, 3, 2, None, 2, 1, 3, 2, 2, 1, 2, 3, 2, 2, 1]
+    assessment = submitted_assessment(
+        team=dora_member.teams.get(), framework=dora, user=dora_member, scores=scores
+    )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.goto(live_server.url + reverse("assessments:results", args=[assessment.pk]))
+    assert page.locator("h1").inner_text() == assessment.title
+    chart = page.get_by_role("img", name="Domain percentages")
+    assert chart.is_visible()
+    assert chart.locator("rect.bar").count() == 5
+    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    details = page.locator("details")
+    assert not details.locator("li").last.is_visible()
+    details.locator("summary").click()
+    assert details.locator("li").last.is_visible()
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert not page.get_by_role("link", name="CSV").is_visible()
+    assert page.get_by_role("img", name="Domain percentages").is_visible()

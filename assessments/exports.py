@@ -1,0 +1,128 @@
+"""Exports of a submitted assessment's stored result: JSON and tidy CSV.
+
+Both read the stored result (never re-score). Question and domain wording comes from the
+framework; numbers are unrounded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from frameworks.tree import FrameworkTree
+
+from .models import Assessment
+
+CSV_HEADER = [
+    "team",
+    "assessment title",
+    "submitted at",
+    "framework",
+    "version",
+    "overall percent",
+    "maturity level",
+    "domain",
+    "domain weight",
+    "domain percent",
+    "question",
+    "score",
+    "not applicable",
+    "reason",
+    "notes",
+]
+
+
+def _answer_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
+    """(domain entry of the stored result, question node, answer) for every question."""
+    document = assessment.result
+    domains = {d["id"]: d for d in document["domains"]}
+    for domain in tree.domains:
+        stored = domains.get(domain.id, {"name": domain.name, "weight": None, "percent": None})
+        for question in domain.questions:
+            yield stored, question, answers.get(question.id)
+
+
+def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> dict:
+    document = assessment.result
+    questions = {q.id: q for q in tree.questions}
+    return {
+        "framework": {"name": tree.name, "version": tree.version},
+        "team": assessment.team.name,
+        "title": assessment.title,
+        "submitted_at": assessment.submitted_at.isoformat(),
+        "submitted_by": assessment.submitted_by.get_username() if assessment.submitted_by else None,
+        "overall_percent": document["overall_percent"],
+        "maturity_level": assessment.maturity_level or None,
+        "coverage": document["coverage"],
+        "domains": [
+            {"name": d["name"], "weight": d["weight"], "percent": d["percent"]}
+            for d in document["domains"]
+        ],
+        "metrics": [
+            {"name": m["name"], "performance_level": m["performance_level"]}
+            for m in document["metrics"]
+        ],
+        "answers": [
+            {
+                "domain": domain["name"],
+                "question": question.text,
+                "score": document["scores"].get(str(question.id)),
+                "not_applicable_reason": answer.not_applicable_reason if answer else "",
+                "notes": answer.notes if answer else "",
+            }
+            for domain, question, answer in _answer_rows(assessment, tree, answers)
+        ],
+        "recommendations": [
+            {
+                "question": questions[r["question_id"]].text,
+                "current_score": r["current_score"],
+                "gain_percent": r["gain_percent"],
+            }
+            for r in document["recommendations"]
+            if r["question_id"] in questions
+        ],
+    }
+
+
+def _cell(text: str) -> str:
+    """Spreadsheets run a cell that starts with = + - @ as a formula; a leading apostrophe
+    keeps people's notes as the text they wrote."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def _number(value) -> str:
+    return "" if value is None else repr(value)
+
+
+def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> str:
+    """One row per question, UTF-8 with a byte-order mark so that spreadsheets detect it."""
+    document = assessment.result
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for domain, question, answer in _answer_rows(assessment, tree, answers):
+        score = document["scores"].get(str(question.id))
+        not_applicable = bool(answer and answer.not_applicable)
+        writer.writerow(
+            [
+                _cell(assessment.team.name),
+                _cell(assessment.title),
+                assessment.submitted_at.isoformat(),
+                _cell(tree.name),
+                tree.version,
+                _number(document["overall_percent"]),
+                assessment.maturity_level,
+                _cell(domain["name"]),
+                _number(domain["weight"]),
+                _number(domain["percent"]),
+                _cell(question.text),
+                "" if score is None else score,
+                "yes" if not_applicable else "no",
+                _cell(answer.not_applicable_reason if answer else ""),
+                _cell(answer.notes if answer else ""),
+            ]
+        )
+    return out.getvalue()
