@@ -115,10 +115,10 @@ class TrendChart:
     description: str
 
 
-def trend_chart(labels, series, *, height=300) -> TrendChart:
+def trend_chart(labels, series, *, height=270) -> TrendChart:
     """Lines over time: `labels` name the assessments in date order, `series` is a list of
     (name, css_class, values) with one value (or None) per label."""
-    left, right, top, bottom = 44, WIDTH - 16, 16, height - 56
+    left, right, top, bottom = 48, WIDTH - 44, 16, height - 30
     count = len(labels)
 
     def x_of(i):

@@ -126,3 +126,40 @@ def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> st
             ]
         )
     return out.getvalue()
+
+
+def overview_csv_text(rows, metric_names: list[str]) -> str:
+    """The organisation overview as CSV: one row per team and framework."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "team",
+            "framework",
+            "assessment title",
+            "submitted at",
+            "overall percent",
+            "maturity level",
+            *metric_names,
+            "due",
+            "drafts in progress",
+        ]
+    )
+    for row in rows:
+        latest = row.latest
+        metrics = dict(latest.metrics) if latest else {}
+        writer.writerow(
+            [
+                _cell(row.team.name),
+                latest.framework if latest else "",
+                _cell(latest.title) if latest else "",
+                latest.submitted_at.isoformat() if latest else "",
+                _number(latest.overall_percent) if latest else "",
+                latest.maturity_level if latest else "",
+                *(metrics.get(name, "") for name in metric_names),
+                "yes" if row.due else "no",
+                row.drafts,
+            ]
+        )
+    return out.getvalue()

@@ -83,7 +83,9 @@ class SaveOutcome:
 def _lock_draft(assessment: Assessment) -> Assessment:
     """Lock the assessment row so that saves and submits of one draft run one at a time."""
     locked = (
-        Assessment.objects.select_for_update().select_related("submitted_by").get(pk=assessment.pk)
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("submitted_by")
+        .get(pk=assessment.pk)
     )
     if not locked.is_draft:
         raise AssessmentNotDraft(locked)

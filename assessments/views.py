@@ -3,7 +3,8 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +15,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from frameworks.models import Framework
 from frameworks.tree import FrameworkTree, GateNode, framework_tree
 
-from .exports import result_csv, result_json
+from .charts import trend_chart
+from .comparison import NotComparable, compare
+from .exports import overview_csv_text, result_csv, result_json
 from .forms import NOT_APPLICABLE, AnswerPageForm, StartForm, answer_choice, answer_state
-from .models import Answer, Assessment
+from .models import Answer, Assessment, Team
+from .overview import (
+    LatestResult,
+    TeamRow,
+    level_counts,
+    metric_names,
+    overview_rows,
+    sort_rows,
+)
 from .results import results_page
 from .services import (
     AssessmentNotDraft,
@@ -386,4 +397,354 @@ def results_csv(request, pk):
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "csv")}"'
+    return response
+
+
+# Progress over time: teams, comparisons, the organisation overview ---------------------
+
+HISTORY_CHART_SIZE = 12
+OVERVIEW_PAGE_SIZE = 50
+
+
+def get_team_for_user(user, slug) -> Team:
+    """The team if the user is a member (or staff); else 404."""
+    try:
+        return Team.objects.for_user(user).get(slug=slug)
+    except Team.DoesNotExist:
+        raise Http404("No such team.") from None
+
+
+@require_safe
+@login_required
+def team_list(request):
+    teams = (
+        Team.objects.for_user(request.user)
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            submitted_count=Count(
+                "assessments",
+                filter=Q(assessments__status=Assessment.Status.SUBMITTED),
+                distinct=True,
+            ),
+            last_submitted=Max(
+                "assessments__submitted_at",
+                filter=Q(assessments__status=Assessment.Status.SUBMITTED),
+            ),
+        )
+        .order_by("name")
+    )
+    page = Paginator(teams, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/team_list.html", {"page": page, "nav": "teams"})
+
+
+def metric_history(assessments: list[Assessment]) -> list[dict]:
+    """One row per key metric, one cell per assessment (oldest first)."""
+    names = []
+    for assessment in assessments:
+        for metric in assessment.result["metrics"]:
+            if metric["name"] not in names:
+                names.append(metric["name"])
+    return [
+        {
+            "name": name,
+            "levels": [
+                next(
+                    (m["performance_level"] for m in a.result["metrics"] if m["name"] == name),
+                    "",
+                )
+                for a in assessments
+            ],
+        }
+        for name in names
+    ]
+
+
+@require_safe
+@login_required
+def team_detail(request, slug):
+    team = get_team_for_user(request.user, slug)
+    frameworks = list(
+        Framework.objects.filter(
+            assessments__team=team, assessments__status=Assessment.Status.SUBMITTED
+        )
+        .annotate(latest=Max("assessments__submitted_at"))
+        .order_by("-latest", "name")
+    )
+    chosen = request.GET.get("framework", "")
+    framework = next((f for f in frameworks if str(f.pk) == chosen), None) or (
+        frameworks[0] if frameworks else None
+    )
+    context = {
+        "team": team,
+        "frameworks": frameworks,
+        "framework": framework,
+        "members": team.memberships.select_related("user").order_by("user__username"),
+        "drafts": team.assessments.filter(status=Assessment.Status.DRAFT)
+        .select_related("framework")
+        .with_progress()
+        .order_by("-updated_at"),
+        "nav": "teams",
+    }
+    if framework is not None:
+        history = (
+            team.assessments.submitted()
+            .filter(framework=framework)
+            .select_related("submitted_by")
+            .order_by("-submitted_at", "-pk")
+        )
+        recent = list(reversed(history[:HISTORY_CHART_SIZE]))
+        labels = [timezone.localtime(a.submitted_at).strftime("%d %b %Y") for a in recent]
+        series = [("Overall", "series-overall", [a.overall_percent for a in recent])]
+        domain_names = [d["name"] for d in recent[-1].result["domains"]] if recent else []
+        for i, name in enumerate(domain_names, start=1):
+            series.append(
+                (
+                    name,
+                    f"series-d{i}",
+                    [
+                        next((d["percent"] for d in a.result["domains"] if d["name"] == name), None)
+                        for a in recent
+                    ],
+                )
+            )
+        page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            {
+                "page": page,
+                "page_query": f"framework={framework.pk}&",
+                "recent": recent,
+                "chart": trend_chart(labels, series),
+                "series": series,
+                "labels": labels,
+                "metric_history": metric_history(recent),
+                "compare_pair": recent[-2:] if len(recent) >= 2 else None,
+            }
+        )
+    return render(request, "assessments/team_detail.html", context)
+
+
+class CompareRefused(Exception):
+    pass
+
+
+def _comparison_pair(request) -> tuple[Assessment, Assessment]:
+    """The two assessments to compare, older first; 404 for anything the user may not see."""
+    first, second = request.GET.get("a", ""), request.GET.get("b", "")
+    if not first and not second:
+        latest = (
+            Assessment.objects.for_user(request.user)
+            .submitted()
+            .order_by("-submitted_at", "-pk")
+            .first()
+        )
+        if latest is None:
+            raise CompareRefused("There is no submitted assessment to compare yet.")
+        previous = (
+            Assessment.objects.submitted()
+            .filter(team=latest.team_id, framework=latest.framework_id)
+            .exclude(pk=latest.pk)
+            .order_by("-submitted_at", "-pk")
+            .first()
+        )
+        if previous is None:
+            raise CompareRefused(
+                "Your team's latest assessment is its first of that framework: choose two "
+                "assessments below."
+            )
+        first, second = previous.pk, latest.pk
+    a = get_submitted_for_user(request.user, first)
+    b = get_submitted_for_user(request.user, second)
+    if a.pk == b.pk:
+        raise CompareRefused("Choose two different assessments to compare.")
+    return (a, b) if (a.submitted_at, a.pk) <= (b.submitted_at, b.pk) else (b, a)
+
+
+def _notes_of(assessments) -> dict[int, dict]:
+    notes: dict[int, dict] = {a.pk: {} for a in assessments}
+    for row in Answer.objects.filter(assessment__in=assessments).values(
+        "assessment_id", "question_id", "notes", "not_applicable_reason"
+    ):
+        notes[row["assessment_id"]][row["question_id"]] = (
+            row["notes"],
+            row["not_applicable_reason"],
+        )
+    return notes
+
+
+def _compare(request):
+    older, newer = _comparison_pair(request)
+    notes = _notes_of([older, newer])
+    comparison = compare(
+        older.result,
+        newer.result,
+        framework_tree(older.framework),
+        framework_tree(newer.framework),
+        notes[older.pk],
+        notes[newer.pk],
+    )
+    return older, newer, comparison
+
+
+@require_safe
+@login_required
+def compare_view(request):
+    older = newer = comparison = None
+    try:
+        older, newer, comparison = _compare(request)
+    except (CompareRefused, NotComparable) as refused:
+        messages.error(request, str(refused))
+    options = list(
+        Assessment.objects.for_user(request.user)
+        .submitted()
+        .select_related("team", "framework")
+        .order_by("-submitted_at", "-pk")[:200]
+    )
+    return render(
+        request,
+        "assessments/compare.html",
+        {
+            "older": older,
+            "newer": newer,
+            "comparison": comparison,
+            "options": options,
+            "selected": (
+                (str(older.pk), str(newer.pk))
+                if older
+                else (request.GET.get("a", ""), request.GET.get("b", ""))
+            ),
+            "nav": "teams",
+        },
+        status=200 if comparison or not request.GET else 400,
+    )
+
+
+def _assessment_summary(assessment: Assessment) -> dict:
+    return {
+        "id": assessment.pk,
+        "title": assessment.title,
+        "team": assessment.team.name,
+        "framework": {"name": assessment.framework.name, "version": assessment.framework.version},
+        "submitted_at": assessment.submitted_at.isoformat(),
+        "result": assessment.result,
+    }
+
+
+@require_safe
+@login_required
+def compare_json(request):
+    try:
+        older, newer, comparison = _compare(request)
+    except (CompareRefused, NotComparable) as refused:
+        return JsonResponse({"error": str(refused)}, status=400)
+    return JsonResponse(
+        {
+            "older": _assessment_summary(older),
+            "newer": _assessment_summary(newer),
+            "overall_change": comparison.overall_change,
+            "domains": [
+                {"name": d.name, "before": d.before, "after": d.after, "change": d.change}
+                for d in comparison.domains
+            ],
+            "questions": [
+                {
+                    "number": q.number,
+                    "domain": q.domain,
+                    "question": q.text,
+                    "before": q.before.score if q.before else None,
+                    "after": q.after.score if q.after else None,
+                    "change": q.change,
+                }
+                for q in comparison.questions
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+def _overview_rows(request):
+    teams = Team.objects.for_user(request.user)
+    submitted = Assessment.objects.submitted().filter(team__in=teams)
+    framework_id = request.GET.get("framework", "")
+    if framework_id.isdigit():
+        submitted = submitted.filter(framework_id=int(framework_id))
+    latest = (
+        submitted.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("team_id"), F("framework_id")],
+                order_by=[F("submitted_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .select_related("framework")
+    )
+    drafts = dict(
+        Assessment.objects.filter(team__in=teams, status=Assessment.Status.DRAFT)
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values_list("team", "n")
+    )
+    rows = overview_rows(
+        [TeamRow(t.pk, t.name, t.slug) for t in teams.order_by("name")],
+        [
+            LatestResult(
+                team_id=a.team_id,
+                framework=str(a.framework),
+                assessment_id=a.pk,
+                title=a.title,
+                submitted_at=a.submitted_at,
+                overall_percent=a.overall_percent,
+                maturity_level=a.maturity_level,
+                maturity_level_number=a.maturity_level_number,
+                metrics=tuple((m["name"], m["performance_level"]) for m in a.result["metrics"]),
+            )
+            for a in latest
+        ],
+        drafts,
+        timezone.now(),
+    )
+    sort = request.GET.get("sort", "team")
+    return sort_rows(rows, sort, reverse=request.GET.get("dir") == "desc"), sort
+
+
+@require_safe
+@login_required
+def overview(request):
+    rows, sort = _overview_rows(request)
+    page = Paginator(rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    framework_id = request.GET.get("framework", "")
+    query = f"framework={framework_id}&sort={sort}&dir={request.GET.get('dir', 'asc')}&"
+    return render(
+        request,
+        "assessments/overview.html",
+        {
+            "page": page,
+            "page_query": query,
+            "level_counts": level_counts(rows),
+            "due_count": sum(1 for row in rows if row.due),
+            "sort": sort,
+            "sort_columns": [
+                ("team", "Team"),
+                ("framework", "Framework"),
+                ("date", "Submitted"),
+                ("overall", "Overall"),
+                ("level", "Level"),
+            ],
+            "direction": request.GET.get("dir", "asc"),
+            "framework_id": framework_id,
+            "frameworks": Framework.objects.published(),
+            "metric_names": metric_names(rows),
+            "nav": "overview",
+        },
+    )
+
+
+@require_safe
+@login_required
+def overview_csv(request):
+    rows, _ = _overview_rows(request)
+    response = HttpResponse(
+        overview_csv_text(rows, metric_names(rows)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="overview.csv"'
     return response

@@ -145,3 +145,50 @@ def test_the_results_page_draws_its_chart_and_prints_without_navigation(
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert not page.get_by_role("link", name="CSV").is_visible()
     assert page.get_by_role("img", name="Domain percentages").is_visible()
+
+
+def test_a_team_page_with_three_assessments_and_the_comparison_of_the_last_two(
+    page, live_server, dora, dora_member
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.tests.make import submitted_assessment
+
+    team = dora_member.teams.get()
+    now = timezone.now()
+    for months, scores, title in (
+        (6, [1] * 25, "Spring"),
+        (3, [2] * 25, "Summer"),
+        (0, [2] * 20 + [4] * 5, "Autumn"),
+    ):
+        submitted_assessment(
+            team=team,
+            framework=dora,
+            user=dora_member,
+            scores=scores,
+            title=title,
+            when=now - timedelta(days=30 * months + 1),
+        )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Platform").click()
+    chart = page.get_by_role("img", name="Overall and domain scores over time")
+    assert chart.is_visible()
+    assert chart.locator("circle.series-overall").count() == 3
+    history = page.locator("table.history-table tbody tr")
+    assert [history.nth(i).locator("td").nth(1).inner_text() for i in range(3)] == [
+        "Autumn",
+        "Summer",
+        "Spring",
+    ]
+    assert page.locator("table.metric-history tbody tr").count() == 4
+    page.get_by_role("link", name="Compare the latest two").click()
+    page.get_by_role("heading", name="Compare two assessments").wait_for()
+    summary = page.locator("table.compare-summary")
+    assert "Summer" in summary.inner_text() and "Autumn" in summary.inner_text()
+    # From Summer to Autumn the last five questions rise from 2 to 4; nothing else moves.
+    first_moved = page.locator("table.compare-questions tbody tr").first
+    assert "+2" in first_moved.inner_text()
+    assert page.locator("table.compare-questions .delta-up").count() == 5
