@@ -1,14 +1,67 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from .documents import DocumentInvalid, dump_document, export_document, parse_document
+from .forms import FrameworkImportForm, NewVersionForm
 from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
-from .services import framework_content_changed, framework_problems_for, framework_publish
+from .services import (
+    FrameworkExists,
+    framework_content_changed,
+    framework_import,
+    framework_is_used,
+    framework_new_version,
+    framework_problems_for,
+    framework_publish,
+    next_version,
+)
 from .tree import load_tree
+
+
+def framework_of(obj) -> Framework:
+    if isinstance(obj, Framework):
+        return obj
+    if isinstance(obj, Domain | MaturityLevel):
+        return obj.framework
+    if isinstance(obj, Gate):
+        return obj.domain.framework
+    if isinstance(obj, Question):
+        return obj.gate.domain.framework
+    raise TypeError(obj)
+
+
+def is_locked(obj) -> bool:
+    """Content of a framework version with submitted assessments keeps its structure."""
+    return obj is not None and obj.pk is not None and framework_is_used(framework_of(obj))
+
+
+LOCK_REASON = (
+    "{framework} has submitted assessments, so its structure, weights and scores are locked: "
+    "their results must stay true to the framework they were answered against. Text "
+    "corrections are fine. To change the structure, create a new version."
+)
+
+
+class LockingInline:
+    """An inline whose `locked_fields` turn read-only, and which neither adds nor deletes
+    rows, once the parent's framework is used."""
+
+    locked_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + list(self.locked_fields) if is_locked(obj) else fields
+
+    def has_add_permission(self, request, obj=None):
+        return not is_locked(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_locked(obj) and super().has_delete_permission(request, obj)
 
 
 class FrameworkContentAdmin(admin.ModelAdmin):
@@ -16,11 +69,34 @@ class FrameworkContentAdmin(admin.ModelAdmin):
 
     After each change it renews the framework's content version (so cached trees are
     rebuilt) and runs the integrity check: a published framework that no longer passes is
-    taken off publication, and the admin says why.
+    taken off publication, and the admin says why. Once a framework version has submitted
+    assessments, `locked_fields` become read-only and its content cannot be deleted.
     """
 
+    locked_fields: tuple[str, ...] = ()
+
     def framework_ids_of(self, objects) -> set[int]:
-        raise NotImplementedError
+        return {framework_of(obj).pk for obj in objects}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + list(self.locked_fields) if is_locked(obj) else fields
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_locked(obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if is_locked(obj):
+            framework = framework_of(obj)
+            extra_context["framework_lock"] = {
+                "reason": LOCK_REASON.format(framework=framework),
+                "new_version_url": reverse(
+                    "admin:frameworks_framework_new_version", args=[framework.pk]
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def after_content_change(self, request, framework_ids) -> None:
         framework_content_changed(framework_ids=framework_ids)
@@ -49,15 +125,17 @@ class FrameworkContentAdmin(admin.ModelAdmin):
         self.after_content_change(request, ids)
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(LockingInline, admin.TabularInline):
     model = Domain
+    locked_fields = ("position", "weight")
     fields = ["position", "name", "weight", "description"]
     extra = 0
     show_change_link = True
 
 
-class MaturityLevelInline(admin.TabularInline):
+class MaturityLevelInline(LockingInline, admin.TabularInline):
     model = MaturityLevel
+    locked_fields = ("level", "lower_bound")
     fields = ["level", "name", "lower_bound", "description"]
     extra = 0
 
@@ -89,10 +167,8 @@ class FrameworkAdmin(FrameworkContentAdmin):
         "updated_at",
     ]
     inlines = [DomainInline, MaturityLevelInline]
-    actions = ["publish", "unpublish"]
-
-    def framework_ids_of(self, objects):
-        return {obj.pk for obj in objects if obj.pk}
+    actions = ["publish", "unpublish", "export"]
+    locked_fields = ("slug", "version")
 
     def get_queryset(self, request):
         return (
@@ -180,15 +256,99 @@ class FrameworkAdmin(FrameworkContentAdmin):
         framework_content_changed(framework_ids=queryset.values_list("pk", flat=True))
         messages.success(request, f"{count} framework(s) unpublished.")
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if is_locked(obj) else super().get_prepopulated_fields(request, obj)
+
+    @admin.action(description="Export the selected framework as a JSON document")
+    def export(self, request, queryset):
+        if queryset.count() != 1:
+            messages.error(request, "Choose exactly one framework to export.")
+            return None
+        return self.export_view(request, queryset.get().pk)
+
     def get_urls(self):
+        def route(pattern, function, name):
+            view = self.admin_site.admin_view(function)
+            return path(pattern, view, name=f"frameworks_framework_{name}")
+
         return [
-            path(
-                "<int:pk>/outline/",
-                self.admin_site.admin_view(self.outline_view),
-                name="frameworks_framework_outline",
-            ),
+            route("import/", self.import_view, "import"),
+            route("<int:pk>/outline/", self.outline_view, "outline"),
+            route("<int:pk>/export/", self.export_view, "export"),
+            route("<int:pk>/new-version/", self.new_version_view, "new_version"),
             *super().get_urls(),
         ]
+
+    def export_view(self, request, pk):
+        framework = get_object_or_404(Framework, pk=pk)
+        if not self.has_view_permission(request, framework):
+            raise PermissionDenied
+        response = HttpResponse(
+            dump_document(export_document(load_tree(framework))),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"{framework.slug}-{framework.version}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FrameworkImportForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                tree = parse_document(
+                    form.cleaned_data["document"].read(), version=form.cleaned_data["version"]
+                )
+                framework = framework_import(
+                    tree=tree,
+                    replace=form.cleaned_data["replace"],
+                    publish=form.cleaned_data["publish"],
+                )
+            except DocumentInvalid as invalid:
+                problems = invalid.problems
+            except FrameworkExists as exists:
+                problems = [str(exists)]
+            else:
+                messages.success(
+                    request,
+                    f"Imported {framework}: {len(tree.domains)} domains, "
+                    f"{len(tree.questions)} questions"
+                    + (", published." if framework.is_published else ", as a draft."),
+                )
+                return redirect("admin:frameworks_framework_change", framework.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a framework",
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/frameworks/framework/import.html", context)
+
+    def new_version_view(self, request, pk):
+        framework = get_object_or_404(Framework, pk=pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = NewVersionForm(
+            request.POST or None, framework=framework, initial={"version": next_version(framework)}
+        )
+        if request.method == "POST" and form.is_valid():
+            copy = framework_new_version(framework=framework, version=form.cleaned_data["version"])
+            messages.success(
+                request,
+                f"Created {copy} as a draft copy of {framework}. Change it, then publish it.",
+            )
+            return redirect("admin:frameworks_framework_change", copy.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Create a new version of {framework}",
+            "framework": framework,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/frameworks/framework/new_version.html", context)
 
     def outline_view(self, request, pk):
         framework = get_object_or_404(Framework, pk=pk)
@@ -220,8 +380,9 @@ class DomainFrameworkFilter(admin.SimpleListFilter):
         return queryset
 
 
-class GateInline(admin.TabularInline):
+class GateInline(LockingInline, admin.TabularInline):
     model = Gate
+    locked_fields = ("position",)
     fields = ["position", "name", "description"]
     extra = 0
     show_change_link = True
@@ -235,17 +396,16 @@ class DomainAdmin(FrameworkContentAdmin):
     search_fields = ["name", "description"]
     ordering = ["framework__name", "framework__version", "position"]
     inlines = [GateInline]
-
-    def framework_ids_of(self, objects):
-        return {obj.framework_id for obj in objects}
+    locked_fields = ("framework", "position", "weight")
 
 
 class GateFrameworkFilter(DomainFrameworkFilter):
     lookup = "domain__framework"
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(LockingInline, admin.TabularInline):
     model = Question
+    locked_fields = ("position",)
     fields = ["position", "topic", "text"]
     extra = 0
     show_change_link = True
@@ -264,9 +424,7 @@ class GateAdmin(FrameworkContentAdmin):
         "position",
     ]
     inlines = [QuestionInline]
-
-    def framework_ids_of(self, objects):
-        return {gate.domain.framework_id for gate in objects}
+    locked_fields = ("domain", "position")
 
     @admin.display(description="domain", ordering="domain__position")
     def domain_name(self, obj):
@@ -300,8 +458,9 @@ class QuestionDomainFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ScoreGuidanceInline(admin.TabularInline):
+class ScoreGuidanceInline(LockingInline, admin.TabularInline):
     model = ScoreGuidance
+    locked_fields = ("score", "performance_label")
     fields = ["score", "description", "example", "performance_label"]
     extra = 0
     max_num = 6
@@ -328,9 +487,7 @@ class QuestionAdmin(FrameworkContentAdmin):
     ]
     fields = ["gate", "position", "topic", "text", "why_it_matters", "benchmark_note"]
     inlines = [ScoreGuidanceInline]
-
-    def framework_ids_of(self, objects):
-        return {q.gate.domain.framework_id for q in objects}
+    locked_fields = ("gate", "position")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "gate":
