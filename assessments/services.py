@@ -82,11 +82,9 @@ class SaveOutcome:
 
 def _lock_draft(assessment: Assessment) -> Assessment:
     """Lock the assessment row so that saves and submits of one draft run one at a time."""
-    locked = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("submitted_by")
-        .get(pk=assessment.pk)
-    )
+    # No select_related: on PostgreSQL a row that was waited for is re-read after the lock,
+    # but a joined row is not, so who submitted it is read afterwards, fresh.
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
         raise AssessmentNotDraft(locked)
     return locked
