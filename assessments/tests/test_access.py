@@ -69,3 +69,9 @@ def test_the_dashboard_lists_only_the_users_teams_assessments(
     text = member_client.get(reverse("assessments:dashboard")).content.decode()
     assert "Draft one" in text and "Theirs" not in text
     assert list(Assessment.objects.for_user(outsider)) == [theirs]
+
+
+def test_read_only_pages_refuse_post(member_client, draft):
+    for name in ("detail", "review", "results", "results_json", "results_csv"):
+        url = reverse(f"assessments:{name}", args=[draft.pk])
+        assert member_client.post(url).status_code == 405, name

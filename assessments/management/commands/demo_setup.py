@@ -1,9 +1,15 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.models import Membership, Team
+from assessments.models import Assessment, Membership, Team
+from assessments.services import AnswerInput, answers_save, assessment_start, assessment_submit
+from frameworks.models import Framework
+from frameworks.tree import framework_tree
 
 DEMO_TEAM = ("Demo Team", "demo-team")
 
@@ -17,9 +23,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default="dora-demo", help="Password for both logins.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+        parser.add_argument(
+            "--no-examples",
+            action="store_true",
+            help="Do not give the demo team its example history of DORA assessments.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, password, force, **options):
+    def handle(self, *args, password, force, no_examples, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "demo_setup creates logins with a known password; it runs only with DEBUG=1 "
@@ -42,8 +53,58 @@ class Command(BaseCommand):
         staff.is_active = True
         staff.set_password(password)
         staff.save()
+        if not no_examples and not team.assessments.exists():
+            self.add_examples(team, member)
         self.stdout.write(
             "\nDemo logins:\n"
             f"  team member:  demo / {password}   (member of {team.name})\n"
             f"  staff:        staff / {password}  (edits frameworks, teams and users in /admin/)\n"
+        )
+
+    def add_examples(self, team, member):
+        """Three submitted DORA assessments a quarter apart and a draft, so that results,
+        the team's trend and comparisons have something to show."""
+        framework = Framework.objects.published().filter(slug="dora").order_by("-version").first()
+        if framework is None:
+            return
+        questions = framework_tree(framework).questions
+        now = timezone.now()
+        # One row per question: the scores of the three quarters (None = not applicable).
+        history = [(1, 2, 3), (1, 2, 3), (1, 1, 2), (2, 2, 3), (2, 3, 3)]  # deployment
+        history += [(1, 2, 3), (2, 3, 4), (1, 2, 2), (2, 2, 3), (1, 2, 3)]  # lead time
+        history += [(2, 2, 3), (1, 2, 2), (2, 3, 3), (1, 2, 3)]  # change failure rate
+        history += [(1, 2, 4), (2, 2, 3), (1, 3, 4), (2, 2, 2), (1, 1, 3)]  # time to restore
+        history += [(1, 2, 3), (2, 3, 3), (1, 2, 2), (None, None, None), (2, 3, 4), (3, 3, 4)]
+        for quarter, months_ago in enumerate((9, 6, 3)):
+            when = now - timedelta(days=30 * months_ago)
+            title = f"DORA check – {team.name} – {timezone.localtime(when):%B %Y}"
+            assessment = assessment_start(user=member, team=team, framework=framework, title=title)
+            answers_save(
+                assessment=assessment,
+                user=member,
+                changes=[
+                    AnswerInput(
+                        question_id=question.id,
+                        score=scores[quarter],
+                        not_applicable=scores[quarter] is None,
+                        not_applicable_reason=(
+                            "The service has no separate architecture of its own"
+                            if scores[quarter] is None
+                            else ""
+                        ),
+                        notes="",
+                        base_version=0,
+                    )
+                    for question, scores in zip(questions, history, strict=True)
+                ],
+            )
+            assessment_submit(assessment=assessment, user=member)
+            Assessment.objects.filter(pk=assessment.pk).update(
+                created_at=when, updated_at=when, submitted_at=when
+            )
+        draft = assessment_start(user=member, team=team, framework=framework)
+        answers_save(
+            assessment=draft,
+            user=member,
+            changes=[AnswerInput(question.id, 4, False, "", "", 0) for question in questions[:7]],
         )

@@ -1,0 +1,37 @@
+"""The demo logins and example history that bin/run prints and creates."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessments.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_setup", stdout=out)
+    assert "demo / dora-demo" in out.getvalue() and "staff / dora-demo" in out.getvalue()
+    users = get_user_model().objects
+    assert users.get(username="demo").check_password("dora-demo")
+    assert users.get(username="demo").teams.get().name == "Demo Team"
+    assert users.get(username="staff").check_password("dora-demo")
+    assert users.get(username="staff").is_staff
+    submitted = Assessment.objects.submitted().order_by("submitted_at")
+    assert [a.maturity_level for a in submitted] == ["Low", "Medium", "Medium"]
+    assert submitted[0].overall_percent < submitted[1].overall_percent < submitted[2].overall_percent
+    assert Assessment.objects.filter(status="draft").count() == 1
+    call_command("demo_setup", password="another-one", stdout=StringIO())
+    assert Assessment.objects.count() == 4
+    assert users.get(username="demo").check_password("another-one")
+
+
+def test_it_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs only with DEBUG=1"):
+        call_command("demo_setup", stdout=StringIO())
