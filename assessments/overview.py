@@ -63,38 +63,32 @@ def overview_rows(
     return rows
 
 
+# What each sortable column sorts by, read from a row's latest result.
+_COLUMNS = {
+    "framework": lambda latest: latest.framework,
+    "date": lambda latest: latest.submitted_at,
+    "overall": lambda latest: latest.overall_percent,
+    "level": lambda latest: latest.maturity_level_number,
+}
+
+
 def _key(sort: str):
     def team(row):
         return (row.team.name.lower(), row.latest.framework if row.latest else "")
 
-    if sort == "overall":
-        return lambda row: (
-            row.latest is None or row.latest.overall_percent is None,
-            (row.latest.overall_percent or 0) if row.latest else 0,
-            team(row),
-        )
-    if sort == "date":
-        return lambda row: (
-            row.latest is None,
-            row.latest.submitted_at.timestamp() if row.latest else 0,
-            team(row),
-        )
-    if sort == "level":
-        return lambda row: (
-            row.latest is None or row.latest.maturity_level_number is None,
-            (row.latest.maturity_level_number or 0) if row.latest else 0,
-            team(row),
-        )
-    if sort == "framework":
-        return lambda row: (
-            row.latest is None,
-            row.latest.framework if row.latest else "",
-            team(row),
-        )
-    return team
+    column = _COLUMNS.get(sort)
+    if column is None:
+        return team
+
+    def key(row):
+        value = column(row.latest) if row.latest else None
+        # Rows without a value sort last; their placeholder is only compared with another.
+        return (value is None, 0 if value is None else value, team(row))
+
+    return key
 
 
-SORTS = ("team", "framework", "date", "overall", "level")
+SORTS = ("team", *_COLUMNS)
 
 
 def sort_rows(rows: list[OverviewRow], sort: str, reverse: bool = False) -> list[OverviewRow]:

@@ -249,17 +249,18 @@ class _Reader:
             return []
         return value
 
-    def positions(self, where: str, items: list[dict | None]) -> None:
+    def numbers(self, where: str, items: list[dict | None], field: str = "position") -> None:
+        """Positions (or level numbers) are whole numbers from 1, each used once."""
         seen = set()
         for i, item in enumerate(items):
-            if item is None or item.get("position") is None:
+            if item is None or item.get(field) is None:
                 continue
-            position = item["position"]
-            if position < 1:
-                self.problem(f"{where}[{i}].position", "must be 1 or more")
-            elif position in seen:
-                self.problem(f"{where}[{i}].position", f"position {position} is used twice")
-            seen.add(position)
+            number = item[field]
+            if number < 1:
+                self.problem(f"{where}[{i}].{field}", "must be 1 or more")
+            elif number in seen:
+                self.problem(f"{where}[{i}].{field}", f"{field} {number} is used twice")
+            seen.add(number)
 
 
 def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
@@ -314,8 +315,6 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
         level = reader.fields(f"framework.levels[{i}]", item, LEVEL_FIELDS)
         if level is None:
             continue
-        if level["level"] is not None and level["level"] < 1:
-            reader.problem(f"framework.levels[{i}].level", "must be 1 or more")
         bound = level["lower_bound"]
         if bound is not None and not 0 <= bound <= 100:
             reader.problem(f"framework.levels[{i}].lower_bound", "must be between 0 and 100")
@@ -360,10 +359,10 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
                 question.update(id=q_where, gate_id=g_where)
                 questions.append(question)
                 guidance.extend(_guidance(reader, q_where, question["guidance"]))
-            reader.positions(f"{g_where}.questions", gate_questions)
-        reader.positions(f"{d_where}.gates", domain_gates)
-    reader.positions("framework.domains", domains)
-    _check_level_numbers(reader, levels)
+            reader.numbers(f"{g_where}.questions", gate_questions)
+        reader.numbers(f"{d_where}.gates", domain_gates)
+    reader.numbers("framework.domains", domains)
+    reader.numbers("framework.levels", levels, "level")
 
     if reader.problems:
         raise DocumentInvalid(reader.problems)
@@ -401,14 +400,6 @@ def _check_framework_values(reader: _Reader, framework: dict) -> None:
     minutes = framework["estimated_minutes"]
     if minutes is not None and minutes != "" and not 1 <= minutes <= 10_000:
         reader.problem("framework.estimated_minutes", "must be between 1 and 10000")
-
-
-def _check_level_numbers(reader: _Reader, levels: list[dict]) -> None:
-    seen = set()
-    for i, level in enumerate(levels):
-        if level["level"] in seen:
-            reader.problem(f"framework.levels[{i}].level", f"level {level['level']} is used twice")
-        seen.add(level["level"])
 
 
 def _guidance(reader: _Reader, q_where: str, items) -> list[dict]:

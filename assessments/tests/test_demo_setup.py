@@ -24,7 +24,9 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
     assert users.get(username="staff").is_staff
     submitted = Assessment.objects.submitted().order_by("submitted_at")
     assert [a.maturity_level for a in submitted] == ["Low", "Medium", "Medium"]
-    assert submitted[0].overall_percent < submitted[1].overall_percent < submitted[2].overall_percent
+    assert (
+        submitted[0].overall_percent < submitted[1].overall_percent < submitted[2].overall_percent
+    )
     assert Assessment.objects.filter(status="draft").count() == 1
     call_command("demo_setup", password="another-one", stdout=StringIO())
     assert Assessment.objects.count() == 4
