@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from frameworks import tree
 
@@ -16,11 +17,13 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _cold_framework_cache():
-    """Every test starts with an empty framework cache, so query counts are exact."""
+def _cold_caches():
+    """Every test starts with empty caches, so query counts are exact."""
     tree.clear_cache()
+    cache.clear()
     yield
     tree.clear_cache()
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from frameworks.models import MAX_SCORE, MIN_SCORE, Framework, Question
 
@@ -50,17 +49,6 @@ class Membership(models.Model):
         return f"{self.user} in {self.team}"
 
 
-def _count_subquery(queryset, group_field: str):
-    """A correlated COUNT(*) that does not multiply the outer query's rows."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values(group_field).annotate(n=Count("pk")).values("n")[:1],
-            output_field=models.IntegerField(),
-        ),
-        0,
-    )
-
-
 class AssessmentQuerySet(models.QuerySet):
     def for_user(self, user):
         """Assessments the user may see and change: their teams', or all for staff."""
@@ -71,16 +59,8 @@ class AssessmentQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=Assessment.Status.SUBMITTED)
 
-    def with_progress(self):
-        """Annotate `answered_count` and `question_count` for progress displays."""
-        answered = Answer.objects.filter(assessment=OuterRef("pk")).filter(
-            Q(score__isnull=False) | Q(not_applicable=True)
-        )
-        questions = Question.objects.filter(gate__domain__framework=OuterRef("framework_id"))
-        return self.annotate(
-            answered_count=_count_subquery(answered, "assessment"),
-            question_count=_count_subquery(questions, "gate__domain__framework"),
-        )
+    def drafts(self):
+        return self.filter(status=Assessment.Status.DRAFT)
 
 
 class Assessment(models.Model):
@@ -92,6 +72,9 @@ class Assessment(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # How many questions have a score or "not applicable"; kept exact by answers_save, in
+    # the same transaction as the answers, so that lists need not count answers per row.
+    answered_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -146,6 +129,12 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class AnswerQuerySet(models.QuerySet):
+    def answered(self):
+        """Answers that count as answered: a score, or not applicable."""
+        return self.filter(Q(score__isnull=False) | Q(not_applicable=True))
+
+
 class Answer(models.Model):
     """A team's answer to one question: a score 0-5, or "not applicable" with a reason.
 
@@ -168,6 +157,8 @@ class Answer(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField()
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "question"]

@@ -151,8 +151,16 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
         ],
     )
     if saved:
-        Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
+        answered_count_refresh(assessment=locked, updated_at=now)
     return SaveOutcome(saved=tuple(saved), conflicts=tuple(conflicts))
+
+
+def answered_count_refresh(*, assessment: Assessment, updated_at: datetime | None = None) -> None:
+    """Recount the assessment's answered questions (call it inside the writing transaction)."""
+    Assessment.objects.filter(pk=assessment.pk).update(
+        answered_count=Answer.objects.filter(assessment=assessment).answered().count(),
+        updated_at=updated_at or timezone.now(),
+    )
 
 
 @transaction.atomic

@@ -2,23 +2,28 @@ import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Q, Window
+from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from frameworks.models import Framework
-from frameworks.tree import FrameworkTree, GateNode, framework_tree
+from frameworks.tree import FrameworkTree, GateNode, cached_tree, framework_tree
 
 from .charts import trend_chart
 from .comparison import NotComparable, compare
 from .exports import overview_csv_text, result_csv, result_json
-from .forms import NOT_APPLICABLE, AnswerPageForm, StartForm, answer_choice, answer_state
+from .forms import AnswerPageForm, StartForm, answer_choice, answer_state
+from .history import metric_history, trend_series
 from .models import Answer, Assessment, Team
 from .overview import (
     LatestResult,
@@ -28,6 +33,7 @@ from .overview import (
     overview_rows,
     sort_rows,
 )
+from .question_html import question_formats, render_question
 from .results import results_page
 from .services import (
     AssessmentNotDraft,
@@ -38,18 +44,25 @@ from .services import (
 )
 
 PAGE_SIZE = 20
+RESULTS_CACHE_SECONDS = 24 * 3600
 
 
-def get_assessment_for_user(user, pk) -> Assessment:
+def get_assessment_for_user(user, pk, *, with_result=True) -> Assessment:
     """The assessment if the user may see it (their team's, or any for staff); else 404."""
+    assessments = Assessment.objects.for_user(user).select_related(
+        "team", "framework", "submitted_by", "created_by"
+    )
+    if not with_result:
+        assessments = assessments.defer("result")
     try:
-        return (
-            Assessment.objects.for_user(user)
-            .select_related("team", "framework", "submitted_by", "created_by")
-            .get(pk=pk)
-        )
+        return assessments.get(pk=pk)
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise Http404("No such assessment.") from None
+
+
+def question_counts(assessments) -> dict[int, int]:
+    """Questions per framework of these assessments, from the cached framework trees."""
+    return {a.framework_id: len(framework_tree(a.framework).questions) for a in assessments}
 
 
 @require_safe
@@ -57,17 +70,44 @@ def get_assessment_for_user(user, pk) -> Assessment:
 def dashboard(request):
     assessments = (
         Assessment.objects.for_user(request.user)
-        .select_related("team", "framework")
-        .with_progress()
         .order_by("-updated_at", "-pk")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "updated_at",
+            "answered_count",
+            "overall_percent",
+            "maturity_level",
+            "framework_id",
+            "team__name",
+            "framework__name",
+            "framework__version",
+            "framework__content_version",
+            "framework__is_published",
+        )
     )
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    totals = {}
+    for row in rows:
+        fid = row["framework_id"]
+        if fid not in totals:
+            tree = cached_tree(
+                fid, row["framework__content_version"], row["framework__is_published"]
+            )
+            if tree is None:
+                tree = framework_tree(Framework.objects.get(pk=fid))
+            totals[fid] = len(tree.questions)
     return render(
         request,
         "assessments/dashboard.html",
         {
             "page": page,
-            "has_teams": request.user.is_staff or request.user.memberships.exists(),
+            "rows": rows,
+            "question_counts": totals,
+            # Someone with assessments to list is in a team; only ask when there are none.
+            "has_teams": bool(rows) or request.user.is_staff or request.user.memberships.exists(),
             "nav": "dashboard",
         },
     )
@@ -155,44 +195,42 @@ def progress(tree: FrameworkTree, answers: dict[int, Answer], current_gate=None)
     }
 
 
-def _question_rows(gate: GateNode, answers: dict[int, Answer], form: AnswerPageForm | None):
-    """What the page shows for each question: saved values, or what was just posted."""
-    rows = []
+def _question_html(
+    tree: FrameworkTree, gate: GateNode, answers: dict, form, read_only: bool
+) -> list:
+    """Each question's markup: saved values, or what was just posted (with its errors)."""
+    formats = question_formats(tree)
+    html = []
     for q in gate.questions:
         answer = answers.get(q.id)
-        if form is not None and form.is_bound:
-            choice = form.data.get(f"q{q.id}-choice", "")
-            reason = form.data.get(f"q{q.id}-reason", "")
-            notes = form.data.get(f"q{q.id}-notes", "")
-            state = form.data.get(f"q{q.id}-state", "")
-            errors = [
-                str(error)
-                for suffix in ("choice", "reason", "notes", "state")
-                for error in form.errors.get(f"q{q.id}-{suffix}", [])
-            ]
-        else:
-            choice = answer_choice(answer)
-            reason = answer.not_applicable_reason if answer else ""
-            notes = answer.notes if answer else ""
-            state = answer_state(answer)
-            errors = []
-        rows.append(
-            {
-                "question": q,
-                "choice": choice,
-                "reason": reason,
-                "notes": notes,
-                "state": state,
-                "errors": errors,
-                "answer": answer,
-                "options": [
-                    {"value": str(g.score), "guidance": g, "checked": choice == str(g.score)}
-                    for g in q.guidance
+        if form is not None:
+            values = {
+                "choice": form.data.get(f"q{q.id}-choice", ""),
+                "reason": form.data.get(f"q{q.id}-reason", ""),
+                "notes": form.data.get(f"q{q.id}-notes", ""),
+                "state": form.data.get(f"q{q.id}-state", ""),
+                "errors": [
+                    str(error)
+                    for suffix in ("choice", "reason", "notes", "state")
+                    for error in form.errors.get(f"q{q.id}-{suffix}", [])
                 ],
-                "not_applicable": choice == NOT_APPLICABLE,
             }
+        else:
+            values = {
+                "choice": answer_choice(answer),
+                "reason": answer.not_applicable_reason if answer else "",
+                "notes": answer.notes if answer else "",
+                "state": answer_state(answer),
+                "errors": [],
+            }
+        last_changed = ""
+        if answer is not None and answer.updated_by_id:
+            when = timezone.localtime(answer.updated_at).strftime("%-d %b %Y %H:%M")
+            last_changed = f"Last changed by {answer.updated_by.get_username()}, {when}"
+        html.append(
+            render_question(formats[q.id], last_changed=last_changed, read_only=read_only, **values)
         )
-    return rows
+    return html
 
 
 def _answers_of(assessment: Assessment) -> dict[int, Answer]:
@@ -269,7 +307,7 @@ def answer(request, pk, step):
             "gate_label": gate_label(tree, gate),
             "step": step,
             "step_count": len(tree.gates),
-            "rows": _question_rows(gate, answers, form),
+            "questions": _question_html(tree, gate, answers, form, not assessment.is_draft),
             "progress": progress(tree, answers, gate),
             "read_only": not assessment.is_draft,
             "nav": "dashboard",
@@ -354,21 +392,29 @@ def get_submitted_for_user(user, pk) -> Assessment:
 @require_safe
 @login_required
 def results(request, pk):
-    assessment = get_assessment_for_user(request.user, pk)
+    assessment = get_assessment_for_user(request.user, pk, with_result=False)
     if not assessment.is_submitted:
         messages.info(request, "This assessment is still a draft: submit it to see its result.")
         return redirect(reverse("assessments:review", args=[assessment.pk]))
     tree = framework_tree(assessment.framework)
-    answers = _answers_of(assessment)
+    # The body depends only on the stored result, the frozen answers and the framework's
+    # wording, so it is rendered once per change of any of them.
+    key = (
+        f"results-body:{assessment.pk}:{assessment.updated_at.timestamp()}:"
+        f"{assessment.framework.content_version}"
+    )
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "assessments/results_body.html",
+            results_page(assessment.result, tree, _answers_of(assessment)),
+            request=request,
+        )
+        cache.set(key, body, RESULTS_CACHE_SECONDS)
     return render(
         request,
         "assessments/results.html",
-        {
-            "assessment": assessment,
-            "tree": tree,
-            **results_page(assessment.result, tree, answers),
-            "nav": "dashboard",
-        },
+        {"assessment": assessment, "tree": tree, "body": mark_safe(body), "nav": "dashboard"},
     )
 
 
@@ -437,28 +483,6 @@ def team_list(request):
     return render(request, "assessments/team_list.html", {"page": page, "nav": "teams"})
 
 
-def metric_history(assessments: list[Assessment]) -> list[dict]:
-    """One row per key metric, one cell per assessment (oldest first)."""
-    names = []
-    for assessment in assessments:
-        for metric in assessment.result["metrics"]:
-            if metric["name"] not in names:
-                names.append(metric["name"])
-    return [
-        {
-            "name": name,
-            "levels": [
-                next(
-                    (m["performance_level"] for m in a.result["metrics"] if m["name"] == name),
-                    "",
-                )
-                for a in assessments
-            ],
-        }
-        for name in names
-    ]
-
-
 @require_safe
 @login_required
 def team_detail(request, slug):
@@ -474,40 +498,41 @@ def team_detail(request, slug):
     framework = next((f for f in frameworks if str(f.pk) == chosen), None) or (
         frameworks[0] if frameworks else None
     )
+    drafts = list(
+        team.assessments.drafts()
+        .select_related("framework")
+        .defer("result")
+        .order_by("-updated_at")
+    )
     context = {
         "team": team,
         "frameworks": frameworks,
         "framework": framework,
         "members": team.memberships.select_related("user").order_by("user__username"),
-        "drafts": team.assessments.filter(status=Assessment.Status.DRAFT)
-        .select_related("framework")
-        .with_progress()
-        .order_by("-updated_at"),
+        "drafts": drafts,
+        "question_counts": question_counts(drafts),
         "nav": "teams",
     }
     if framework is not None:
         history = (
             team.assessments.submitted()
             .filter(framework=framework)
-            .select_related("submitted_by")
             .order_by("-submitted_at", "-pk")
         )
-        recent = list(reversed(history[:HISTORY_CHART_SIZE]))
-        labels = [timezone.localtime(a.submitted_at).strftime("%d %b %Y") for a in recent]
-        series = [("Overall", "series-overall", [a.overall_percent for a in recent])]
-        domain_names = [d["name"] for d in recent[-1].result["domains"]] if recent else []
-        for i, name in enumerate(domain_names, start=1):
-            series.append(
-                (
-                    name,
-                    f"series-d{i}",
-                    [
-                        next((d["percent"] for d in a.result["domains"] if d["name"] == name), None)
-                        for a in recent
-                    ],
-                )
+        recent = list(
+            reversed(
+                history.values("pk", "submitted_at", "overall_percent").annotate(
+                    domains=KeyTransform("domains", "result"),
+                    metrics=KeyTransform("metrics", "result"),
+                )[:HISTORY_CHART_SIZE]
             )
-        page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+        )
+        labels = [timezone.localtime(row["submitted_at"]).strftime("%d %b %Y") for row in recent]
+        series = trend_series(recent)
+        rows = history.only(
+            "pk", "team", "title", "submitted_at", "overall_percent", "maturity_level"
+        ).annotate(scored=KT("result__coverage__scored"), total=KT("result__coverage__total"))
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(
             {
                 "page": page,
@@ -517,7 +542,11 @@ def team_detail(request, slug):
                 "series": series,
                 "labels": labels,
                 "metric_history": metric_history(recent),
-                "compare_pair": recent[-2:] if len(recent) >= 2 else None,
+                "compare_pair": (
+                    ({"pk": recent[-2]["pk"]}, {"pk": recent[-1]["pk"]})
+                    if len(recent) >= 2
+                    else None
+                ),
             }
         )
     return render(request, "assessments/team_detail.html", context)
@@ -667,7 +696,9 @@ def _overview_rows(request):
     framework_id = request.GET.get("framework", "")
     if framework_id.isdigit():
         submitted = submitted.filter(framework_id=int(framework_id))
-    latest = (
+    # Each team's latest result per framework: first the ids, ranked over narrow columns,
+    # then only those rows, with only the part of the stored result the table shows.
+    latest_ids = (
         submitted.annotate(
             rank=Window(
                 RowNumber(),
@@ -676,7 +707,22 @@ def _overview_rows(request):
             )
         )
         .filter(rank=1)
-        .select_related("framework")
+        .values_list("pk", flat=True)
+    )
+    latest = (
+        Assessment.objects.filter(pk__in=list(latest_ids))
+        .values(
+            "pk",
+            "team_id",
+            "title",
+            "submitted_at",
+            "overall_percent",
+            "maturity_level",
+            "maturity_level_number",
+            "framework__name",
+            "framework__version",
+        )
+        .annotate(metrics=KeyTransform("metrics", "result"))
     )
     drafts = dict(
         Assessment.objects.filter(team__in=teams, status=Assessment.Status.DRAFT)
@@ -685,18 +731,18 @@ def _overview_rows(request):
         .values_list("team", "n")
     )
     rows = overview_rows(
-        [TeamRow(t.pk, t.name, t.slug) for t in teams.order_by("name")],
+        [TeamRow(*row) for row in teams.order_by("name").values_list("pk", "name", "slug")],
         [
             LatestResult(
-                team_id=a.team_id,
-                framework=str(a.framework),
-                assessment_id=a.pk,
-                title=a.title,
-                submitted_at=a.submitted_at,
-                overall_percent=a.overall_percent,
-                maturity_level=a.maturity_level,
-                maturity_level_number=a.maturity_level_number,
-                metrics=tuple((m["name"], m["performance_level"]) for m in a.result["metrics"]),
+                team_id=a["team_id"],
+                framework=f"{a['framework__name']} {a['framework__version']}",
+                assessment_id=a["pk"],
+                title=a["title"],
+                submitted_at=a["submitted_at"],
+                overall_percent=a["overall_percent"],
+                maturity_level=a["maturity_level"],
+                maturity_level_number=a["maturity_level_number"],
+                metrics=tuple((m["name"], m["performance_level"]) for m in a["metrics"]),
             )
             for a in latest
         ],

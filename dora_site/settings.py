@@ -76,10 +76,25 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "dora_site.urls"
 
+# The site's own pages are Jinja2 templates in templates/ (see dora_site/jinja2.py); the
+# admin and crispy-forms use Django templates from the apps (our admin overrides live in
+# frameworks/templates/admin/).
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "dora_site.jinja2.Jinja2Backend",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "dora_site.jinja2.environment",
+            "context_processors": ["dora_site.jinja2.page_context"],
+            "autoescape": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -110,9 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not Django's shared in-memory database: shared-cache memory databases
     # lock whole tables and ignore the busy timeout, so concurrency tests would be meaningless.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections open between requests: opening one (and, for SQLite, running its
+# PRAGMAs) costs more than most of our pages' queries.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,7 +172,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages travel in a cookie (falling back to the session when one is too long), so a
+# save that reports "Saved 2 answers" does not write the session row.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Framework content changes only when staff edit it, so it is cached per process and keyed
 # by the framework's content version (see frameworks/tree.py).

@@ -9,7 +9,7 @@ process under the framework's content version, which every edit renews.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
@@ -94,6 +94,9 @@ class FrameworkTree:
     is_published: bool
     domains: tuple[DomainNode, ...]
     levels: tuple[LevelNode, ...]  # lowest level first
+    # Things derived from the content (such as pre-rendered markup) that live exactly as
+    # long as this cached tree, so they are rebuilt whenever the content changes.
+    memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @cached_property
     def questions(self) -> tuple[QuestionNode, ...]:
@@ -238,6 +241,11 @@ def build_tree(framework, domains, gates, questions, guidance, levels) -> Framew
 _cache: dict[tuple, FrameworkTree] = {}
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 64
+
+
+def cached_tree(framework_id, content_version, is_published) -> FrameworkTree | None:
+    """The cached tree of this framework content, if this process has it."""
+    return _cache.get((framework_id, content_version, is_published))
 
 
 def framework_tree(framework: Framework) -> FrameworkTree:

@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from assessments.forms import answer_state
 from assessments.models import Answer, Assessment, Membership, Team
-from assessments.services import assessment_submit
+from assessments.services import answered_count_refresh, assessment_submit
 from frameworks.models import Question
 
 
@@ -39,7 +39,7 @@ def answer(
     assessment, question, score=None, *, not_applicable=False, reason="", notes="", user=None
 ):
     """Store an answer directly (as an earlier save would have)."""
-    return Answer.objects.update_or_create(
+    stored = Answer.objects.update_or_create(
         assessment=assessment,
         question=question,
         defaults={
@@ -51,6 +51,8 @@ def answer(
             "updated_at": timezone.now(),
         },
     )[0]
+    answered_count_refresh(assessment=assessment)
+    return stored
 
 
 def answer_all(assessment, scores, user=None):
