@@ -22,6 +22,7 @@ class Team(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TeamQuerySet.as_manager()
 
@@ -40,7 +41,7 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["team", "user"]
+        ordering = ["team_id", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="membership_unique"),
         ]
@@ -161,7 +162,7 @@ class Answer(models.Model):
     objects = AnswerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["assessment", "question"]
+        ordering = ["assessment_id", "question_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "question"], name="answer_unique_per_question"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from frameworks.models import Framework
@@ -90,6 +91,17 @@ def _lock_draft(assessment: Assessment) -> Assessment:
     return locked
 
 
+ANSWER_FIELDS = [
+    "score",
+    "not_applicable",
+    "not_applicable_reason",
+    "notes",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
 @transaction.atomic
 def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) -> SaveOutcome:
     """Write the answers the user changed on a page.
@@ -98,15 +110,23 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
     with. If someone else saved a question since then (its version moved on), their newer
     answer is kept and the question is reported as a conflict.
     """
-    locked = _lock_draft(assessment)
+    if not changes:
+        return SaveOutcome(saved=(), conflicts=())
+    # Lock the draft first, with a write that matches only a draft: saves and submits of one
+    # assessment then run one after another, and a submitted one is never written to.
+    if not Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+        answered_count=F("answered_count")
+    ):
+        raise AssessmentNotDraft(Assessment.objects.get(pk=assessment.pk))
     existing = {
         answer.question_id: answer
-        for answer in Answer.objects.select_related("updated_by").filter(
-            assessment=locked, question_id__in=[c.question_id for c in changes]
-        )
+        for answer in Answer.objects.select_related("updated_by")
+        .filter(assessment=assessment, question_id__in=[c.question_id for c in changes])
+        .order_by()
     }
     now = timezone.now()
     saved, conflicts, to_create, to_update = [], [], [], []
+    newly_answered = 0
     for change in changes:
         answer = existing.get(change.question_id)
         current_version = answer.version if answer else 0
@@ -125,10 +145,11 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
             )
             continue
         if answer is None:
-            answer = Answer(assessment=locked, question_id=change.question_id, version=0)
+            answer = Answer(assessment=assessment, question_id=change.question_id, version=0)
             to_create.append(answer)
         else:
             to_update.append(answer)
+            newly_answered -= answer.is_answered
         answer.score = None if change.not_applicable else change.score
         answer.not_applicable = change.not_applicable
         answer.not_applicable_reason = change.not_applicable_reason if change.not_applicable else ""
@@ -136,30 +157,27 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
         answer.version += 1
         answer.updated_by = user
         answer.updated_at = now
+        newly_answered += answer.is_answered
         saved.append(change.question_id)
-    Answer.objects.bulk_create(to_create)
-    Answer.objects.bulk_update(
-        to_update,
-        [
-            "score",
-            "not_applicable",
-            "not_applicable_reason",
-            "notes",
-            "version",
-            "updated_by",
-            "updated_at",
-        ],
-    )
+    if to_create:
+        Answer.objects.bulk_create(to_create)
+    if len(to_update) == 1:
+        to_update[0].save(update_fields=ANSWER_FIELDS)
+    elif to_update:
+        Answer.objects.bulk_update(to_update, ANSWER_FIELDS)
     if saved:
-        answered_count_refresh(assessment=locked, updated_at=now)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            answered_count=F("answered_count") + newly_answered, updated_at=now
+        )
     return SaveOutcome(saved=tuple(saved), conflicts=tuple(conflicts))
 
 
-def answered_count_refresh(*, assessment: Assessment, updated_at: datetime | None = None) -> None:
-    """Recount the assessment's answered questions (call it inside the writing transaction)."""
+def answered_count_refresh(*, assessment: Assessment) -> None:
+    """Recount the assessment's answered questions, for answers written other than through
+    answers_save (such as by hand in tests or scripts)."""
     Assessment.objects.filter(pk=assessment.pk).update(
         answered_count=Answer.objects.filter(assessment=assessment).answered().count(),
-        updated_at=updated_at or timezone.now(),
+        updated_at=timezone.now(),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from frameworks.models import Framework
-from frameworks.tree import FrameworkTree, GateNode, cached_tree, framework_tree
+from frameworks.tree import FrameworkTree, GateNode, framework_tree
 
 from .charts import trend_chart
 from .comparison import NotComparable, compare
@@ -33,7 +33,16 @@ from .overview import (
     overview_rows,
     sort_rows,
 )
+from .page_cache import cached_part, page_number
 from .question_html import question_formats, render_question
+from .reads import (
+    answers_of,
+    assessment_for_user,
+    members_of,
+    team_fingerprint,
+    team_for_user,
+    visible_fingerprint,
+)
 from .results import results_page
 from .services import (
     AssessmentNotDraft,
@@ -49,15 +58,13 @@ RESULTS_CACHE_SECONDS = 24 * 3600
 
 def get_assessment_for_user(user, pk, *, with_result=True) -> Assessment:
     """The assessment if the user may see it (their team's, or any for staff); else 404."""
-    assessments = Assessment.objects.for_user(user).select_related(
-        "team", "framework", "submitted_by", "created_by"
-    )
-    if not with_result:
-        assessments = assessments.defer("result")
     try:
-        return assessments.get(pk=pk)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such assessment.") from None
+        assessment = assessment_for_user(user, int(pk), with_result=with_result)
+    except (ValueError, TypeError, OverflowError):
+        assessment = None
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
 
 
 def question_counts(assessments) -> dict[int, int]:
@@ -68,46 +75,48 @@ def question_counts(assessments) -> dict[int, int]:
 @require_safe
 @login_required
 def dashboard(request):
-    assessments = (
-        Assessment.objects.for_user(request.user)
-        .order_by("-updated_at", "-pk")
-        .values(
-            "pk",
-            "title",
-            "status",
-            "updated_at",
-            "answered_count",
-            "overall_percent",
-            "maturity_level",
-            "framework_id",
-            "team__name",
-            "framework__name",
-            "framework__version",
-            "framework__content_version",
-            "framework__is_published",
+    visible = Assessment.objects.for_user(request.user)
+    count, fingerprint = visible_fingerprint(request.user)
+    if not count:
+        has_teams = request.user.is_staff or request.user.memberships.exists()
+        return render(
+            request,
+            "assessments/dashboard.html",
+            {"list": "", "has_teams": has_teams, "nav": "dashboard"},
         )
-    )
-    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    totals = {}
-    for row in rows:
-        fid = row["framework_id"]
-        if fid not in totals:
-            tree = cached_tree(
-                fid, row["framework__content_version"], row["framework__is_published"]
-            )
-            if tree is None:
-                tree = framework_tree(Framework.objects.get(pk=fid))
-            totals[fid] = len(tree.questions)
+    number = page_number(request.GET.get("page"), count, PAGE_SIZE)
+
+    def build():
+        rows = list(
+            visible.order_by("-updated_at", "-pk").values(
+                "pk",
+                "title",
+                "status",
+                "updated_at",
+                "answered_count",
+                "overall_percent",
+                "maturity_level",
+                "framework_id",
+                "team__name",
+                "framework__name",
+                "framework__version",
+            )[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        )
+        frameworks = Framework.objects.in_bulk({row["framework_id"] for row in rows})
+        totals = {fid: len(framework_tree(fw).questions) for fid, fw in frameworks.items()}
+        paginator = Paginator(range(count), PAGE_SIZE)
+        return render_to_string(
+            "assessments/dashboard_list.html",
+            {"rows": rows, "question_counts": totals, "page": paginator.page(number)},
+            request=request,
+        )
+
     return render(
         request,
         "assessments/dashboard.html",
         {
-            "page": page,
-            "rows": rows,
-            "question_counts": totals,
-            # Someone with assessments to list is in a team; only ask when there are none.
-            "has_teams": bool(rows) or request.user.is_staff or request.user.memberships.exists(),
+            "list": cached_part(f"dashboard:{fingerprint}:{number}", build),
+            "has_teams": True,
             "nav": "dashboard",
         },
     )
@@ -234,10 +243,7 @@ def _question_html(
 
 
 def _answers_of(assessment: Assessment) -> dict[int, Answer]:
-    return {
-        a.question_id: a
-        for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")
-    }
+    return answers_of(assessment)
 
 
 def _report_save(request, tree: FrameworkTree, outcome) -> None:
@@ -454,10 +460,10 @@ OVERVIEW_PAGE_SIZE = 50
 
 def get_team_for_user(user, slug) -> Team:
     """The team if the user is a member (or staff); else 404."""
-    try:
-        return Team.objects.for_user(user).get(slug=slug)
-    except Team.DoesNotExist:
-        raise Http404("No such team.") from None
+    team = team_for_user(user, slug)
+    if team is None:
+        raise Http404("No such team.")
+    return team
 
 
 @require_safe
@@ -483,10 +489,9 @@ def team_list(request):
     return render(request, "assessments/team_list.html", {"page": page, "nav": "teams"})
 
 
-@require_safe
-@login_required
-def team_detail(request, slug):
-    team = get_team_for_user(request.user, slug)
+def team_history(team: Team, chosen: str, page: str) -> dict:
+    """The team page's history part: drafts in progress, and for one framework the trend
+    chart, the key metrics over time and the paginated list of submitted assessments."""
     frameworks = list(
         Framework.objects.filter(
             assessments__team=team, assessments__status=Assessment.Status.SUBMITTED
@@ -494,7 +499,6 @@ def team_detail(request, slug):
         .annotate(latest=Max("assessments__submitted_at"))
         .order_by("-latest", "name")
     )
-    chosen = request.GET.get("framework", "")
     framework = next((f for f in frameworks if str(f.pk) == chosen), None) or (
         frameworks[0] if frameworks else None
     )
@@ -508,48 +512,65 @@ def team_detail(request, slug):
         "team": team,
         "frameworks": frameworks,
         "framework": framework,
-        "members": team.memberships.select_related("user").order_by("user__username"),
         "drafts": drafts,
         "question_counts": question_counts(drafts),
-        "nav": "teams",
     }
-    if framework is not None:
-        history = (
-            team.assessments.submitted()
-            .filter(framework=framework)
-            .order_by("-submitted_at", "-pk")
+    if framework is None:
+        return context
+    history = (
+        team.assessments.submitted().filter(framework=framework).order_by("-submitted_at", "-pk")
+    )
+    recent = list(
+        reversed(
+            history.values("pk", "submitted_at", "overall_percent").annotate(
+                domains=KeyTransform("domains", "result"),
+                metrics=KeyTransform("metrics", "result"),
+            )[:HISTORY_CHART_SIZE]
         )
-        recent = list(
-            reversed(
-                history.values("pk", "submitted_at", "overall_percent").annotate(
-                    domains=KeyTransform("domains", "result"),
-                    metrics=KeyTransform("metrics", "result"),
-                )[:HISTORY_CHART_SIZE]
-            )
-        )
-        labels = [timezone.localtime(row["submitted_at"]).strftime("%d %b %Y") for row in recent]
-        series = trend_series(recent)
-        rows = history.only(
-            "pk", "team", "title", "submitted_at", "overall_percent", "maturity_level"
-        ).annotate(scored=KT("result__coverage__scored"), total=KT("result__coverage__total"))
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(
-            {
-                "page": page,
-                "page_query": f"framework={framework.pk}&",
-                "recent": recent,
-                "chart": trend_chart(labels, series),
-                "series": series,
-                "labels": labels,
-                "metric_history": metric_history(recent),
-                "compare_pair": (
-                    ({"pk": recent[-2]["pk"]}, {"pk": recent[-1]["pk"]})
-                    if len(recent) >= 2
-                    else None
-                ),
-            }
-        )
-    return render(request, "assessments/team_detail.html", context)
+    )
+    labels = [timezone.localtime(row["submitted_at"]).strftime("%d %b %Y") for row in recent]
+    series = trend_series(recent)
+    rows = history.only(
+        "pk", "team", "title", "submitted_at", "overall_percent", "maturity_level"
+    ).annotate(scored=KT("result__coverage__scored"), total=KT("result__coverage__total"))
+    context.update(
+        {
+            "page": Paginator(rows, PAGE_SIZE).get_page(page),
+            "page_query": f"framework={framework.pk}&",
+            "recent": recent,
+            "chart": trend_chart(labels, series),
+            "series": series,
+            "labels": labels,
+            "metric_history": metric_history(recent),
+            "compare_pair": (recent[-2]["pk"], recent[-1]["pk"]) if len(recent) >= 2 else None,
+        }
+    )
+    return context
+
+
+@require_safe
+@login_required
+def team_detail(request, slug):
+    team = get_team_for_user(request.user, slug)
+    chosen = request.GET.get("framework", "")[:12]
+    page = request.GET.get("page", "")[:12]
+    key = f"team:{team_fingerprint(team)}:{chosen}:{page}"
+    history = cached_part(
+        key,
+        lambda: render_to_string(
+            "assessments/team_history.html", team_history(team, chosen, page), request=request
+        ),
+    )
+    return render(
+        request,
+        "assessments/team_detail.html",
+        {
+            "team": team,
+            "members": members_of(team),
+            "history": history,
+            "nav": "teams",
+        },
+    )
 
 
 class CompareRefused(Exception):
@@ -756,32 +777,50 @@ def _overview_rows(request):
 @require_safe
 @login_required
 def overview(request):
-    rows, sort = _overview_rows(request)
-    page = Paginator(rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    framework_id = request.GET.get("framework", "")
-    query = f"framework={framework_id}&sort={sort}&dir={request.GET.get('dir', 'asc')}&"
+    params = ":".join(
+        request.GET.get(name, "")[:12] for name in ("framework", "sort", "dir", "page")
+    )
+    key = ":".join(
+        (
+            "overview",
+            "staff" if request.user.is_staff else "member",
+            visible_fingerprint(request.user)[1],
+            str(timezone.localdate()),  # teams become due as days pass
+            params,
+        )
+    )
+
+    def build():
+        rows, sort = _overview_rows(request)
+        framework_id = request.GET.get("framework", "")
+        direction = request.GET.get("dir", "asc")
+        return render_to_string(
+            "assessments/overview_body.html",
+            {
+                "page": Paginator(rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page")),
+                "page_query": f"framework={framework_id}&sort={sort}&dir={direction}&",
+                "level_counts": level_counts(rows),
+                "due_count": sum(1 for row in rows if row.due),
+                "sort": sort,
+                "sort_columns": [
+                    ("team", "Team"),
+                    ("framework", "Framework"),
+                    ("date", "Submitted"),
+                    ("overall", "Overall"),
+                    ("level", "Level"),
+                ],
+                "direction": direction,
+                "framework_id": framework_id,
+                "frameworks": Framework.objects.published(),
+                "metric_names": metric_names(rows),
+            },
+            request=request,
+        )
+
     return render(
         request,
         "assessments/overview.html",
-        {
-            "page": page,
-            "page_query": query,
-            "level_counts": level_counts(rows),
-            "due_count": sum(1 for row in rows if row.due),
-            "sort": sort,
-            "sort_columns": [
-                ("team", "Team"),
-                ("framework", "Framework"),
-                ("date", "Submitted"),
-                ("overall", "Overall"),
-                ("level", "Level"),
-            ],
-            "direction": request.GET.get("dir", "asc"),
-            "framework_id": framework_id,
-            "frameworks": Framework.objects.published(),
-            "metric_names": metric_names(rows),
-            "nav": "overview",
-        },
+        {"body": cached_part(key, build), "nav": "overview"},
     )
 
 

@@ -99,7 +99,7 @@ class Domain(models.Model):
     objects = DomainManager()
 
     class Meta:
-        ordering = ["framework", "position"]
+        ordering = ["framework_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "position"], name="domain_unique_position"
@@ -138,7 +138,7 @@ class Gate(models.Model):
     objects = GateManager()
 
     class Meta:
-        ordering = ["domain__framework", "domain__position", "position"]
+        ordering = ["domain_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["domain", "position"], name="gate_unique_position"),
             models.CheckConstraint(condition=Q(position__gte=1), name="gate_position_positive"),
@@ -183,12 +183,7 @@ class Question(models.Model):
     objects = QuestionManager()
 
     class Meta:
-        ordering = [
-            "gate__domain__framework",
-            "gate__domain__position",
-            "gate__position",
-            "position",
-        ]
+        ordering = ["gate_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["gate", "position"], name="question_unique_position"),
             models.CheckConstraint(condition=Q(position__gte=1), name="question_position_positive"),
@@ -242,7 +237,7 @@ class ScoreGuidance(models.Model):
     class Meta:
         verbose_name = "score guidance"
         verbose_name_plural = "score guidance"
-        ordering = ["question", "score"]
+        ordering = ["question_id", "score"]
         constraints = [
             models.UniqueConstraint(fields=["question", "score"], name="guidance_unique_score"),
             models.CheckConstraint(
@@ -284,7 +279,7 @@ class MaturityLevel(models.Model):
     objects = MaturityLevelManager()
 
     class Meta:
-        ordering = ["framework", "level"]
+        ordering = ["framework_id", "level"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "level"], name="level_unique_number"),
             models.UniqueConstraint(

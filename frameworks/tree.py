@@ -243,11 +243,6 @@ _cache_lock = threading.Lock()
 _CACHE_SIZE = 64
 
 
-def cached_tree(framework_id, content_version, is_published) -> FrameworkTree | None:
-    """The cached tree of this framework content, if this process has it."""
-    return _cache.get((framework_id, content_version, is_published))
-
-
 def framework_tree(framework: Framework) -> FrameworkTree:
     """The framework's tree, from the per-process cache when its content has not changed."""
     key = (framework.pk, framework.content_version, framework.is_published)

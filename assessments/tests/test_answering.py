@@ -218,3 +218,20 @@ def test_a_draft_opens_at_its_first_unfinished_page(member_client, draft, framew
         answer(draft, q, 1)
     response = member_client.get(reverse("assessments:detail", args=[draft.pk]))
     assert response.url == url(draft, 2)
+
+
+def test_the_answered_count_stays_exact_through_saves(member_client, draft, page1, framework):
+    def save(**fields):
+        answers = {a.question_id: a for a in Answer.objects.filter(assessment=draft)}
+        member_client.post(url(draft), page_data(page1, answers, **fields))
+        draft.refresh_from_db()
+        assert draft.answered_count == Answer.objects.filter(assessment=draft).answered().count()
+        return draft.answered_count
+
+    first, second = (f"q{q.pk}" for q in page1)
+    assert save(**{f"{first}-choice": "3"}) == 1
+    assert save(**{f"{second}-notes": "notes only"}) == 1
+    assert save(**{f"{second}-choice": "na", f"{second}-reason": "No app"}) == 2
+    assert save(**{f"{first}-choice": "5"}) == 2
+    assert save(**{f"{first}-choice": ""}) == 1
+    assert save(**{f"{second}-choice": "0"}) == 1

@@ -149,8 +149,25 @@ def test_the_team_page_costs_the_same_queries_however_many_assessments(
         make_assessment(team=teams[0], framework=fw, user=people[0], title=f"draft {n}")
     client_for(client, people[0])
     # session, user, team, frameworks, members, drafts, chart history, page count, page
-    with django_assert_num_queries(9):
-        client.get(reverse("assessments:team_detail", args=["apollo"]))
+    url = reverse("assessments:team_detail", args=["apollo"])
+    # session, user, team, the fingerprint of its assessments, members; the first time also
+    # frameworks, drafts, the chart's rows, the count and page of the history
+    with django_assert_num_queries(10):
+        client.get(url)
+    with django_assert_num_queries(5):
+        client.get(url)
+
+
+def test_the_team_page_shows_a_new_submission_and_a_renamed_team_at_once(
+    client, history, people, teams, fw
+):
+    url = reverse("assessments:team_detail", args=["apollo"])
+    client_for(client, people[0]).get(url)
+    submitted_assessment(team=teams[0], framework=fw, user=people[0], scores=[5, 5, 5], title="Oct")
+    assert "Oct" in client.get(url).content.decode()
+    teams[0].name = "Apollo Prime"
+    teams[0].save()
+    assert "Apollo Prime" in client.get(url).content.decode()
 
 
 def compare_url(a, b, name="compare"):
@@ -335,8 +352,11 @@ def test_the_overview_costs_the_same_queries_however_many_teams(
             )
         make_assessment(team=team, framework=fw, user=staff_user)
     client_for(client, staff_user)
-    # session, user, teams, latest result ids, their rows, draft counts, frameworks
-    with django_assert_num_queries(7):
+    # session, user, the fingerprint of the teams, assessments and frameworks; the first
+    # time also the teams, the latest results' ids and rows, draft counts and frameworks
+    with django_assert_num_queries(8):
+        client.get(reverse("assessments:overview"))
+    with django_assert_num_queries(3):
         client.get(reverse("assessments:overview"))
     with django_assert_num_queries(6):
         client.get(reverse("assessments:overview_csv"))
