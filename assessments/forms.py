@@ -78,41 +78,57 @@ def answer_state(answer: Answer | None) -> str:
 STATE_PATTERN = re.compile(r"^(\d{1,9}):([0-9a-f]{16})$")
 
 
-class AnswerPageForm(forms.Form):
-    """Validates one page of answers. The page renders its own markup (see the template);
-    this form only checks and normalises what comes back, and tells what changed."""
+class AnswerPageForm:
+    """Checks and normalises one page of answers and tells which questions changed.
 
-    def __init__(self, questions: tuple[QuestionNode, ...], *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    The page renders its own markup (see question_html.py), so this needs none of a Django
+    form's rendering; it is plain Python because a page of six questions would otherwise
+    build and copy 24 form fields on every save. It keeps a form's interface (`data`,
+    `is_valid()`, `errors` by field name) and Django's rules for text: surrounding white
+    space is dropped, NUL characters and over-long values are refused.
+    """
+
+    CHOICES = frozenset(["", *(str(s) for s in SCORES), NOT_APPLICABLE])
+    LIMITS = {"reason": REASON_MAX, "notes": NOTES_MAX, "state": 40}
+
+    def __init__(self, questions: tuple[QuestionNode, ...], data):
         self.questions = questions
-        choices = [("", "Unanswered"), *((str(s), str(s)) for s in SCORES)]
-        choices.append((NOT_APPLICABLE, "Not applicable"))
-        for q in questions:
-            self.fields[f"q{q.id}-choice"] = forms.ChoiceField(
-                choices=choices,
-                required=False,
-                error_messages={"invalid_choice": "Choose a score from 0 to 5 or not applicable."},
-            )
-            self.fields[f"q{q.id}-reason"] = forms.CharField(max_length=REASON_MAX, required=False)
-            self.fields[f"q{q.id}-notes"] = forms.CharField(max_length=NOTES_MAX, required=False)
-            self.fields[f"q{q.id}-state"] = forms.CharField(required=False)
+        self.data = data
+        self.errors: dict[str, list[str]] = {}
+        self.cleaned_data: dict[str, str] = {}
 
-    def clean(self):
-        cleaned = super().clean()
+    def _error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def _text(self, name: str, limit: int) -> str:
+        value = str(self.data.get(name, "")).strip()
+        if "\x00" in value:
+            self._error(name, "Null characters are not allowed.")
+        elif len(value) > limit:
+            self._error(name, f"At most {limit} characters, please (this has {len(value)}).")
+        return value
+
+    def is_valid(self) -> bool:
+        self.errors, cleaned = {}, {}
         for q in self.questions:
-            choice = cleaned.get(f"q{q.id}-choice")
-            reason = cleaned.get(f"q{q.id}-reason")
-            if choice == NOT_APPLICABLE and reason == "":
-                self.add_error(
-                    f"q{q.id}-reason", "Say in a few words why this question does not apply."
+            prefix = f"q{q.id}-"
+            choice = str(self.data.get(prefix + "choice", ""))
+            if choice not in self.CHOICES:
+                self._error(prefix + "choice", "Choose a score from 0 to 5 or not applicable.")
+            cleaned[prefix + "choice"] = choice
+            for part, limit in self.LIMITS.items():
+                cleaned[prefix + part] = self._text(prefix + part, limit)
+            if choice == NOT_APPLICABLE and not cleaned[prefix + "reason"]:
+                self._error(
+                    prefix + "reason", "Say in a few words why this question does not apply."
                 )
-            state = cleaned.get(f"q{q.id}-state") or ""
-            if not STATE_PATTERN.match(state):
-                self.add_error(
-                    f"q{q.id}-state",
+            if not STATE_PATTERN.match(cleaned[prefix + "state"]):
+                self._error(
+                    prefix + "state",
                     "This page was incomplete when it was sent. Reload it and try again.",
                 )
-        return cleaned
+        self.cleaned_data = cleaned
+        return not self.errors
 
     def changes(self) -> list[AnswerInput]:
         """The questions whose fields differ from what the page was rendered with."""

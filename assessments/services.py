@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
 
+from . import sql
 from .models import Answer, Assessment, Team
 from .results import result_document
 
@@ -91,17 +91,6 @@ def _lock_draft(assessment: Assessment) -> Assessment:
     return locked
 
 
-ANSWER_FIELDS = [
-    "score",
-    "not_applicable",
-    "not_applicable_reason",
-    "notes",
-    "version",
-    "updated_by",
-    "updated_at",
-]
-
-
 @transaction.atomic
 def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) -> SaveOutcome:
     """Write the answers the user changed on a page.
@@ -114,16 +103,9 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
         return SaveOutcome(saved=(), conflicts=())
     # Lock the draft first, with a write that matches only a draft: saves and submits of one
     # assessment then run one after another, and a submitted one is never written to.
-    if not Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
-        answered_count=F("answered_count")
-    ):
+    if not sql.lock_draft(assessment.pk):
         raise AssessmentNotDraft(Assessment.objects.get(pk=assessment.pk))
-    existing = {
-        answer.question_id: answer
-        for answer in Answer.objects.select_related("updated_by")
-        .filter(assessment=assessment, question_id__in=[c.question_id for c in changes])
-        .order_by()
-    }
+    existing = sql.answers_of(assessment, [c.question_id for c in changes])
     now = timezone.now()
     saved, conflicts, to_create, to_update = [], [], [], []
     newly_answered = 0
@@ -136,7 +118,7 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
                     question_id=change.question_id,
                     changed_by=(
                         answer.updated_by.get_username()
-                        if answer and answer.updated_by
+                        if answer and answer.updated_by_id
                         else "someone"
                     ),
                     changed_at=answer.updated_at if answer else now,
@@ -159,16 +141,9 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
         answer.updated_at = now
         newly_answered += answer.is_answered
         saved.append(change.question_id)
-    if to_create:
-        Answer.objects.bulk_create(to_create)
-    if len(to_update) == 1:
-        to_update[0].save(update_fields=ANSWER_FIELDS)
-    elif to_update:
-        Answer.objects.bulk_update(to_update, ANSWER_FIELDS)
     if saved:
-        Assessment.objects.filter(pk=assessment.pk).update(
-            answered_count=F("answered_count") + newly_answered, updated_at=now
-        )
+        sql.answers_write(to_create, to_update)
+        sql.draft_saved(assessment.pk, newly_answered, now)
     return SaveOutcome(saved=tuple(saved), conflicts=tuple(conflicts))
 
 

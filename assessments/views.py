@@ -35,14 +35,6 @@ from .overview import (
 )
 from .page_cache import cached_part, page_number
 from .question_html import question_formats, render_question
-from .reads import (
-    answers_of,
-    assessment_for_user,
-    members_of,
-    team_fingerprint,
-    team_for_user,
-    visible_fingerprint,
-)
 from .results import results_page
 from .services import (
     AssessmentNotDraft,
@@ -50,6 +42,13 @@ from .services import (
     answers_save,
     assessment_start,
     assessment_submit,
+)
+from .sql import (
+    answers_of,
+    assessment_for_user,
+    members_of,
+    team_for_user,
+    visible_fingerprint,
 )
 
 PAGE_SIZE = 20
@@ -554,7 +553,7 @@ def team_detail(request, slug):
     team = get_team_for_user(request.user, slug)
     chosen = request.GET.get("framework", "")[:12]
     page = request.GET.get("page", "")[:12]
-    key = f"team:{team_fingerprint(team)}:{chosen}:{page}"
+    key = f"team:{team.fingerprint}:{chosen}:{page}"
     history = cached_part(
         key,
         lambda: render_to_string(

@@ -150,11 +150,11 @@ def test_the_team_page_costs_the_same_queries_however_many_assessments(
     client_for(client, people[0])
     # session, user, team, frameworks, members, drafts, chart history, page count, page
     url = reverse("assessments:team_detail", args=["apollo"])
-    # session, user, team, the fingerprint of its assessments, members; the first time also
-    # frameworks, drafts, the chart's rows, the count and page of the history
-    with django_assert_num_queries(10):
+    # session, user, the team with the fingerprint of its assessments, members; the first
+    # time also frameworks, drafts, the chart's rows, the count and page of the history
+    with django_assert_num_queries(9):
         client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(url)
 
 

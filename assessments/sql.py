@@ -1,11 +1,13 @@
-"""The reads that the busiest pages make on every request, in plain SQL.
+"""The statements that the busiest pages make on every request, in plain SQL.
 
 Each of them is one small indexed statement that the database answers in a few
-microseconds; composing it through the ORM (joins, select_related, an aggregate) costs ten
-times that in Python. So the statements are written out once, here, and their rows become
-the same model instances the ORM would give, through Django's own converters and
-Model.from_db. Access rules are the same as the ORM's (`for_user` in models.py): a member
-sees their teams' rows, staff see all; tests cover both implementations of them.
+microseconds; composing it through the ORM (joins, select_related, an aggregate, a save)
+costs ten times that in Python. So the statements are written out once, here, and rows read
+become the same model instances the ORM would give, through Django's own converters and
+Model.from_db; values written go through the backend's own adapters. Access rules are the
+same as the ORM's (`for_user` in models.py): a member sees their teams' rows, staff see
+all; tests cover both implementations of them. Only the services call the writes, inside
+their transactions.
 
 Fingerprints tell the cached parts of pages (page_cache.py) when what they show has
 changed: every write sets `updated_at` to now (saves, submits, admin edits of assessments,
@@ -120,29 +122,68 @@ _ANSWERS = (
 )
 
 
-def answers_of(assessment: Assessment) -> dict[int, Answer]:
-    """The assessment's answers by question id, each with who changed it last."""
-    answers = {}
+def answers_of(assessment: Assessment, question_ids=None) -> dict[int, Answer]:
+    """The assessment's answers by question id (or only those of `question_ids`), each with
+    who changed it last."""
+    sql, params = _ANSWERS, [assessment.pk]
+    if question_ids is not None:
+        ids = [int(q) for q in question_ids]
+        sql += f" AND x.question_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    answers, users = {}, {}
     at = len(_AN_NAMES)
-    for row in _rows(_ANSWERS, [assessment.pk]):
+    for row in _rows(sql, params):
         answer = _instance(Answer, _AN_NAMES, row[:at])
         answer.assessment = assessment
         if answer.updated_by_id is not None:
-            answer.updated_by = _instance(User, _USERNAME, row[at : at + 2])
+            if answer.updated_by_id not in users:
+                users[answer.updated_by_id] = _instance(User, _USERNAME, row[at : at + 2])
+            answer.updated_by = users[answer.updated_by_id]
         answers[answer.question_id] = answer
     return answers
 
 
+_STATE = "COUNT(*), SUM({alias}.id), MAX({alias}.updated_at)"
+# A whole table's state, each aggregate on its own so that the database answers it from an
+# index (the maximum id and the latest update); over a whole table the largest id tells an
+# insert as well as the sum of ids would.
+_TABLE_STATE = (
+    "(SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
+    "(SELECT MAX(updated_at) FROM {table})"
+)
+_MEMBER_FINGERPRINT = (
+    "SELECT * FROM "
+    f"(SELECT {_STATE.format(alias='a')} FROM {A} a JOIN {M} m ON m.team_id = a.team_id "
+    "WHERE m.user_id = %s) visible_assessments, "
+    f"(SELECT {_STATE.format(alias='t')} FROM {T} t JOIN {M} m ON m.team_id = t.id "
+    "WHERE m.user_id = %s) visible_teams, "
+    f"(SELECT {_TABLE_STATE.format(table=F)}) frameworks"
+)
+_STAFF_FINGERPRINT = (
+    f"SELECT {_TABLE_STATE.format(table=A)}, {_TABLE_STATE.format(table=T)}, "
+    f"{_TABLE_STATE.format(table=F)}"
+)
+# A team's assessments, and all frameworks, as scalar subqueries of the team row `t`.
+_TEAM_STATE = (
+    f"(SELECT COUNT(*) FROM {A} a WHERE a.team_id = t.id), "
+    f"(SELECT SUM(a.id) FROM {A} a WHERE a.team_id = t.id), "
+    f"(SELECT MAX(a.updated_at) FROM {A} a WHERE a.team_id = t.id), " + _TABLE_STATE.format(table=F)
+)
+
+
 def team_for_user(user, slug: str) -> Team | None:
-    """The team, if the user is a member (or staff)."""
-    if user.is_staff:
-        rows = _rows(f"SELECT {_T_SQL} FROM {T} t WHERE t.slug = %s", [slug])
-    else:
-        rows = _rows(
-            f"SELECT {_T_SQL} FROM {T} t WHERE t.slug = %s AND {_visible('t.id')}",
-            [slug, user.pk],
-        )
-    return _instance(Team, _T_NAMES, rows[0]) if rows else None
+    """The team, if the user is a member (or staff), with its `fingerprint`: the state of
+    the team, its assessments and all frameworks, read in the same statement."""
+    where = "t.slug = %s" if user.is_staff else f"t.slug = %s AND {_visible('t.id')}"
+    params = [slug] if user.is_staff else [slug, user.pk]
+    rows = _rows(f"SELECT {_T_SQL}, {_TEAM_STATE} FROM {T} t WHERE {where}", params)
+    if not rows:
+        return None
+    team = _instance(Team, _T_NAMES, rows[0][: len(_T_NAMES)])
+    team.fingerprint = "-".join(
+        str(value) for value in (team.pk, team.updated_at.timestamp(), *rows[0][len(_T_NAMES) :])
+    )
+    return team
 
 
 _MEMBER_NAMES = (User._meta.pk.attname, User.USERNAME_FIELD, "first_name", "last_name")
@@ -160,26 +201,6 @@ def members_of(team: Team) -> list:
     return [_instance(User, _MEMBER_NAMES, row) for row in rows]
 
 
-_STATE = "COUNT(*), SUM({alias}.id), MAX({alias}.updated_at)"
-_MEMBER_FINGERPRINT = (
-    "SELECT * FROM "
-    f"(SELECT {_STATE.format(alias='a')} FROM {A} a JOIN {M} m ON m.team_id = a.team_id "
-    "WHERE m.user_id = %s) visible_assessments, "
-    f"(SELECT {_STATE.format(alias='t')} FROM {T} t JOIN {M} m ON m.team_id = t.id "
-    "WHERE m.user_id = %s) visible_teams, "
-    f"(SELECT {_STATE.format(alias='f')} FROM {F} f) frameworks"
-)
-_STAFF_FINGERPRINT = (
-    f"SELECT * FROM (SELECT {_STATE.format(alias='a')} FROM {A} a) visible_assessments, "
-    f"(SELECT {_STATE.format(alias='t')} FROM {T} t) visible_teams, "
-    f"(SELECT {_STATE.format(alias='f')} FROM {F} f) frameworks"
-)
-_TEAM_FINGERPRINT = (
-    f"SELECT * FROM (SELECT {_STATE.format(alias='a')} FROM {A} a WHERE a.team_id = %s) "
-    f"team_assessments, (SELECT {_STATE.format(alias='f')} FROM {F} f) frameworks"
-)
-
-
 def visible_fingerprint(user) -> tuple[int, str]:
     """(how many assessments the user may see, a fingerprint of those assessments, their
     teams and all frameworks)."""
@@ -190,7 +211,66 @@ def visible_fingerprint(user) -> tuple[int, str]:
     return row[0], ("staff-" if user.is_staff else "member-") + "-".join(map(str, row))
 
 
-def team_fingerprint(team: Team) -> str:
-    """A fingerprint of the team (as loaded), its assessments and all frameworks."""
-    row = _rows(_TEAM_FINGERPRINT, [team.pk])[0]
-    return "-".join(str(value) for value in (team.pk, team.updated_at.timestamp(), *row))
+_WRITTEN = (
+    "score",
+    "not_applicable",
+    "not_applicable_reason",
+    "notes",
+    "version",
+    "updated_by_id",
+    "updated_at",
+)
+
+
+def lock_draft(assessment_id: int) -> bool:
+    """Take the draft's row lock with a write that matches only a draft (no change made);
+    False when the assessment is not a draft."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {A} SET answered_count = answered_count WHERE id = %s AND status = %s",
+            [assessment_id, Assessment.Status.DRAFT],
+        )
+        return cursor.rowcount == 1
+
+
+def _answer_values(answer: Answer) -> list:
+    return [
+        answer.score,
+        answer.not_applicable,
+        answer.not_applicable_reason,
+        answer.notes,
+        answer.version,
+        answer.updated_by_id,
+        connection.ops.adapt_datetimefield_value(answer.updated_at),
+    ]
+
+
+def answers_write(created: list[Answer], updated: list[Answer]) -> None:
+    """Insert the new answers and update the changed ones, as they are."""
+    with connection.cursor() as cursor:
+        if created:
+            columns = ", ".join(("assessment_id", "question_id", *_WRITTEN))
+            row = "(" + ", ".join(["%s"] * (len(_WRITTEN) + 2)) + ")"
+            cursor.execute(
+                f"INSERT INTO {AN} ({columns}) VALUES {', '.join([row] * len(created))}",
+                [
+                    value
+                    for answer in created
+                    for value in (answer.assessment_id, answer.question_id, *_answer_values(answer))
+                ],
+            )
+        if updated:
+            assignments = ", ".join(f"{column} = %s" for column in _WRITTEN)
+            cursor.executemany(
+                f"UPDATE {AN} SET {assignments} WHERE id = %s",
+                [[*_answer_values(answer), answer.pk] for answer in updated],
+            )
+
+
+def draft_saved(assessment_id: int, newly_answered: int, when) -> None:
+    """Record a save on the draft: its answered count and last change."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {A} SET answered_count = answered_count + %s, updated_at = %s WHERE id = %s",
+            [newly_answered, connection.ops.adapt_datetimefield_value(when), assessment_id],
+        )
