@@ -112,3 +112,50 @@ def test_every_page_satisfies_the_content_security_policy(client, dora):
         for pattern, what in INLINE:
             match = pattern.search(text)
             assert match is None, f"{url}: {what}: {match and match.group(0)}"
+
+
+def test_an_expired_session_signs_nobody_in(client, settings):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user = make_user("sleepy")
+    client.force_login(user)
+    assert client.get(reverse("assessments:dashboard")).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("assessments:dashboard"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_deactivated_or_deleted_user_is_signed_out_at_once(client):
+    user = make_user("leaver")
+    client.force_login(user)
+    user.is_active = False
+    user.save()
+    assert client.get(reverse("assessments:dashboard")).status_code == 302
+    user.is_active = True
+    user.save()
+    client.force_login(user)
+    user.delete()
+    assert client.get(reverse("assessments:dashboard")).status_code == 302
+
+
+def test_signing_in_survives_a_password_change_only_in_the_session_that_made_it(client):
+    from django.test import Client
+
+    user = make_user("changer")
+    other = Client()
+    other.force_login(user)
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "changer-pass-1",
+            "new_password1": "A-much-longer-pass-42",
+            "new_password2": "A-much-longer-pass-42",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("assessments:dashboard")).status_code == 200
+    assert other.get(reverse("assessments:dashboard")).status_code == 302
