@@ -47,7 +47,11 @@ def main() -> None:
     settings = json.loads((work / "settings.json").read_text())
 
     rows, problems = [], []
-    for page in [*state["pages"], {**state["pages"][0], "name": "baseline-end"}]:
+    pages = state["pages"]
+    # The baseline runs before the first page and again after every page; a page is
+    # compared with the mean of the baseline runs just before and just after it.
+    baselines = [{**pages[0], "name": f"baseline-after-{page['name']}"} for page in pages[1:]]
+    for page in [*pages, *baselines]:
         result = wrk_result(work, page["name"])
         seconds = result["duration_us"] / 1e6
         rows.append(
@@ -91,11 +95,19 @@ def main() -> None:
             problems.append(f"{page['name']}: {result['timeouts']} requests timed out")
 
     by_name = {row["name"]: row for row in rows}
-    baseline = (by_name["baseline"]["rps"] + by_name["baseline-end"]["rps"]) / 2
+    baseline_runs = [by_name["baseline"], *(by_name[b["name"]] for b in baselines)]
+    baseline = sum(run["rps"] for run in baseline_runs) / len(baseline_runs)
+    before = "baseline"
+    for page in pages[1:]:
+        row = by_name[page["name"]]
+        after = f"baseline-after-{page['name']}"
+        row["baseline_rps"] = (by_name[before]["rps"] + by_name[after]["rps"]) / 2
+        before = after
     for row in rows:
-        row["vs_baseline"] = row["rps"] / baseline
+        row["vs_baseline"] = row["rps"] / row.get("baseline_rps", baseline)
         row["passed"] = None if row["target"] is None else row["vs_baseline"] >= row["target"]
         row["queries_constant"] = row["queries"] == row["queries_small"]
+    rows = [row for row in rows if not row["name"].startswith("baseline-after-")]
 
     save = by_name["save"]
     wrote = draft_versions() - post["versions_before"]
@@ -131,7 +143,7 @@ def main() -> None:
     print()
     header = (
         f"{'page':<14}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'cpu ms':>8}{'queries':>9}"
-        f"{'small':>9}{'vs baseline':>13}{'target':>8}  result"
+        f"{'small':>9}{'baseline':>10}{'vs baseline':>13}{'target':>8}  result"
     )
     print(header)
     print("-" * len(header))
@@ -143,11 +155,17 @@ def main() -> None:
         print(
             f"{row['name']:<14}{row['rps']:>8.1f}{row['p50_ms']:>8.1f}{row['p95_ms']:>8.1f}"
             f"{row['cpu_ms'] or 0:>8.1f}{row['queries']:>9}{row['queries_small']:>9}"
-            f"{row['vs_baseline']:>13.2f}{target:>8}  {verdict}"
+            f"{row.get('baseline_rps', row['rps']):>10.1f}{row['vs_baseline']:>13.2f}{target:>8}"
+            f"  {verdict}"
         )
     print()
-    print("baseline: a bare view returning 'ok' through the same middleware; the ratio uses")
-    print(f"the mean of its two runs (start and end), {baseline:.1f} req/s. signed-in: the same")
+    print("baseline: a bare view returning 'ok' through the same middleware, measured before the")
+    print("first page and again after each page; a page's ratio uses the baseline runs just")
+    print(f"before and after it (all {len(baseline_runs)} runs: mean {baseline:.1f} req/s, ")
+    print(
+        f"from {min(r['rps'] for r in baseline_runs):.1f} to "
+        f"{max(r['rps'] for r in baseline_runs):.1f}). signed-in: the same"
+    )
     print("view behind login_required (it reads the session and the user), for reference.")
     print("cpu ms: the gunicorn workers' CPU time per request; small: the queries at the small")
     print("size. overview is the organisation overview as a staff user (every team).")

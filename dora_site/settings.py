@@ -177,9 +177,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # save that reports "Saved 2 answers" does not write the session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
-# Framework content changes only when staff edit it, so it is cached per process and keyed
-# by the framework's content version (see frameworks/tree.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-process cache of page parts built from stored results and lists, keyed by
+# fingerprints of the rows they show (assessments/page_cache.py), so it needs no shared
+# server and is never stale. Framework trees have their own cache (frameworks/tree.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=1000)},
+    }
+}
 
 # Sign-in is locked for a while after repeated failures of one user name from one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

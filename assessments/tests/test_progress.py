@@ -376,3 +376,17 @@ def test_the_progress_pages_require_sign_in_and_refuse_post(client, history):
     client.force_login(make_user("someone"))
     for url in urls:
         assert client.post(url).status_code == 405, url
+
+
+@pytest.mark.parametrize("count", [2, 24])
+def test_the_team_list_costs_the_same_queries_however_many_teams(
+    client, fw, staff_user, count, django_assert_num_queries
+):
+    for n in range(count):
+        team = make_team(f"Team {n:02}", members=[make_user(f"member{n:02}")])
+        submitted_assessment(team=team, framework=fw, user=staff_user, scores=[1, 2, 3])
+    client_for(client, staff_user)
+    # session, user, the count for the paginator, the page of teams with their counts
+    with django_assert_num_queries(4):
+        response = client.get(reverse("assessments:team_list"))
+    assert len(response.context["page"].object_list) == count
