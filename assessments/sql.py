@@ -128,6 +128,8 @@ def answers_of(assessment: Assessment, question_ids=None) -> dict[int, Answer]:
     sql, params = _ANSWERS, [assessment.pk]
     if question_ids is not None:
         ids = [int(q) for q in question_ids]
+        if not ids:
+            return {}
         sql += f" AND x.question_id IN ({', '.join(['%s'] * len(ids))})"
         params += ids
     answers, users = {}, {}

@@ -2,7 +2,6 @@ import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.fields.json import KT, KeyTransform
@@ -12,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -52,7 +50,6 @@ from .sql import (
 )
 
 PAGE_SIZE = 20
-RESULTS_CACHE_SECONDS = 24 * 3600
 
 
 def get_assessment_for_user(user, pk, *, with_result=True) -> Assessment:
@@ -156,7 +153,7 @@ def start(request):
 @login_required
 def assessment_detail(request, pk):
     """Where an assessment opens: its results once submitted, else its first open page."""
-    assessment = get_assessment_for_user(request.user, pk)
+    assessment = get_assessment_for_user(request.user, pk, with_result=False)
     if assessment.is_submitted:
         return redirect("assessments:results", assessment.pk)
     tree = framework_tree(assessment.framework)
@@ -241,10 +238,6 @@ def _question_html(
     return html
 
 
-def _answers_of(assessment: Assessment) -> dict[int, Answer]:
-    return answers_of(assessment)
-
-
 def _report_save(request, tree: FrameworkTree, outcome) -> None:
     if outcome.saved:
         count = len(outcome.saved)
@@ -272,7 +265,7 @@ def _report_save(request, tree: FrameworkTree, outcome) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def answer(request, pk, step):
-    assessment = get_assessment_for_user(request.user, pk)
+    assessment = get_assessment_for_user(request.user, pk, with_result=False)
     tree = framework_tree(assessment.framework)
     if not 1 <= step <= len(tree.gates):
         raise Http404("No such page in this assessment.")
@@ -301,7 +294,7 @@ def answer(request, pk, step):
                 return redirect("assessments:review", assessment.pk)
             return redirect("assessments:answer", assessment.pk, step)
         messages.error(request, "Nothing was saved: please correct the answers marked below.")
-    answers = _answers_of(assessment)
+    answers = answers_of(assessment)
     return render(
         request,
         "assessments/answer.html",
@@ -351,9 +344,9 @@ def review_context(assessment: Assessment, tree: FrameworkTree, answers: dict[in
 @require_safe
 @login_required
 def review(request, pk):
-    assessment = get_assessment_for_user(request.user, pk)
+    assessment = get_assessment_for_user(request.user, pk, with_result=False)
     tree = framework_tree(assessment.framework)
-    answers = _answers_of(assessment)
+    answers = answers_of(assessment)
     return render(
         request,
         "assessments/review.html",
@@ -369,7 +362,7 @@ def review(request, pk):
 @require_POST
 @login_required
 def submit(request, pk):
-    assessment = get_assessment_for_user(request.user, pk)
+    assessment = get_assessment_for_user(request.user, pk, with_result=False)
     try:
         assessment_submit(assessment=assessment, user=request.user)
     except AssessmentNotDraft as refused:
@@ -404,22 +397,19 @@ def results(request, pk):
     tree = framework_tree(assessment.framework)
     # The body depends only on the stored result, the frozen answers and the framework's
     # wording, so it is rendered once per change of any of them.
-    key = (
-        f"results-body:{assessment.pk}:{assessment.updated_at.timestamp()}:"
-        f"{assessment.framework.content_version}"
-    )
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string(
+    body = cached_part(
+        f"results:{assessment.pk}:{assessment.updated_at.timestamp()}:"
+        f"{assessment.framework.content_version}",
+        lambda: render_to_string(
             "assessments/results_body.html",
-            results_page(assessment.result, tree, _answers_of(assessment)),
+            results_page(assessment.result, tree, answers_of(assessment)),
             request=request,
-        )
-        cache.set(key, body, RESULTS_CACHE_SECONDS)
+        ),
+    )
     return render(
         request,
         "assessments/results.html",
-        {"assessment": assessment, "tree": tree, "body": mark_safe(body), "nav": "dashboard"},
+        {"assessment": assessment, "tree": tree, "body": body, "nav": "dashboard"},
     )
 
 
@@ -432,7 +422,7 @@ def _download_name(assessment: Assessment, extension: str) -> str:
 def results_json(request, pk):
     assessment = get_submitted_for_user(request.user, pk)
     tree = framework_tree(assessment.framework)
-    data = result_json(assessment, tree, _answers_of(assessment))
+    data = result_json(assessment, tree, answers_of(assessment))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "json")}"'
     return response
@@ -444,7 +434,7 @@ def results_csv(request, pk):
     assessment = get_submitted_for_user(request.user, pk)
     tree = framework_tree(assessment.framework)
     response = HttpResponse(
-        result_csv(assessment, tree, _answers_of(assessment)),
+        result_csv(assessment, tree, answers_of(assessment)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "csv")}"'
