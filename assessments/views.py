@@ -63,9 +63,9 @@ def get_assessment_for_user(user, pk, *, with_result=True) -> Assessment:
     return assessment
 
 
-def question_counts(assessments) -> dict[int, int]:
-    """Questions per framework of these assessments, from the cached framework trees."""
-    return {a.framework_id: len(framework_tree(a.framework).questions) for a in assessments}
+def question_counts(frameworks) -> dict[int, int]:
+    """Questions per framework (by id), from the cached framework trees."""
+    return {f.pk: len(framework_tree(f).questions) for f in frameworks}
 
 
 @require_safe
@@ -98,8 +98,9 @@ def dashboard(request):
                 "framework__version",
             )[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         )
-        frameworks = Framework.objects.in_bulk({row["framework_id"] for row in rows})
-        totals = {fid: len(framework_tree(fw).questions) for fid, fw in frameworks.items()}
+        totals = question_counts(
+            Framework.objects.in_bulk({row["framework_id"] for row in rows}).values()
+        )
         paginator = Paginator(range(count), PAGE_SIZE)
         return render_to_string(
             "assessments/dashboard_list.html",
@@ -502,7 +503,7 @@ def team_history(team: Team, chosen: str, page: str) -> dict:
         "frameworks": frameworks,
         "framework": framework,
         "drafts": drafts,
-        "question_counts": question_counts(drafts),
+        "question_counts": question_counts({draft.framework for draft in drafts}),
     }
     if framework is None:
         return context

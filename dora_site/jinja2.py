@@ -156,7 +156,6 @@ def environment(**options) -> Environment:
             "linebreaksbr": linebreaksbr,
             "urlize_notes": urlize_notes,
             "paragraphs": paragraphs,
-            "slugify": slugify,
         }
     )
     return env
