@@ -81,14 +81,12 @@ class SaveOutcome:
     conflicts: tuple[Conflict, ...]
 
 
-def _lock_draft(assessment: Assessment) -> Assessment:
-    """Lock the assessment row so that saves and submits of one draft run one at a time."""
-    # No select_related: on PostgreSQL a row that was waited for is re-read after the lock,
-    # but a joined row is not, so who submitted it is read afterwards, fresh.
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not locked.is_draft:
-        raise AssessmentNotDraft(locked)
-    return locked
+def _lock_draft(assessment: Assessment) -> None:
+    """Lock the draft's row for this transaction, with a write that matches only a draft:
+    saves and submits of one assessment then run one after another, and a submitted one is
+    refused (with who submitted it, read after the lock)."""
+    if not sql.lock_draft(assessment.pk):
+        raise AssessmentNotDraft(Assessment.objects.get(pk=assessment.pk))
 
 
 @transaction.atomic
@@ -101,10 +99,7 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
     """
     if not changes:
         return SaveOutcome(saved=(), conflicts=())
-    # Lock the draft first, with a write that matches only a draft: saves and submits of one
-    # assessment then run one after another, and a submitted one is never written to.
-    if not sql.lock_draft(assessment.pk):
-        raise AssessmentNotDraft(Assessment.objects.get(pk=assessment.pk))
+    _lock_draft(assessment)
     existing = sql.answers_of(assessment, [c.question_id for c in changes])
     now = timezone.now()
     saved, conflicts, to_create, to_update = [], [], [], []
@@ -159,14 +154,10 @@ def answered_count_refresh(*, assessment: Assessment) -> None:
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     """Freeze a complete draft and store its result, computed once, with it."""
-    locked = _lock_draft(assessment)
+    _lock_draft(assessment)
+    locked = Assessment.objects.select_related("framework").get(pk=assessment.pk)
     tree = framework_tree(locked.framework)
-    answers = {
-        a.question_id: a
-        for a in Answer.objects.filter(assessment=locked).only(
-            "question_id", "score", "not_applicable"
-        )
-    }
+    answers = sql.answers_of(locked)
     missing = [q for q in tree.questions if q.id not in answers or not answers[q.id].is_answered]
     if missing:
         raise SubmitIncomplete(missing)

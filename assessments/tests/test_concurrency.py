@@ -133,11 +133,13 @@ def test_two_members_submitting_at_once_submit_exactly_once(dora, crowd):
 
 
 class FailAfterWrite:
-    """A database fault: the first statement writing to `table` runs, then the connection
-    raises, as a dropped connection or a full disk would half-way through a request."""
+    """A database fault: the first statement writing to `table` (with `value` among its
+    parameters, if given) runs, then the connection raises, as a dropped connection or a
+    full disk would half-way through a request."""
 
-    def __init__(self, table):
+    def __init__(self, table, value=None):
         self.table = table
+        self.value = value
         self.fired = False
 
     def __call__(self, execute, sql, params, many, context):
@@ -147,6 +149,7 @@ class FailAfterWrite:
             not self.fired
             and self.table in lowered
             and lowered.lstrip().startswith(("insert", "update"))
+            and (self.value is None or self.value in [str(p) for p in params or ()])
         ):
             self.fired = True
             raise DatabaseError(f"injected fault after writing to {self.table}")
@@ -203,7 +206,7 @@ def test_a_fault_in_the_middle_of_a_submit_leaves_the_draft_as_it_was(dora, crow
     before = snapshot(draft)
     client = Client(raise_request_exception=True)
     client.force_login(members[0])
-    fault = FailAfterWrite("assessments_assessment")
+    fault = FailAfterWrite("assessments_assessment", value="submitted")  # the result row
     with connection.execute_wrapper(fault), pytest.raises(DatabaseError, match="injected fault"):
         client.post(reverse("assessments:submit", args=[draft.pk]))
     assert fault.fired
