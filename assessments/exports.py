@@ -96,17 +96,27 @@ def _number(value) -> str:
     return "" if value is None else repr(value)
 
 
-def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> str:
-    """One row per question, UTF-8 with a byte-order mark so that spreadsheets detect it."""
-    document = assessment.result
+def _spreadsheet_csv(header: list[str], rows) -> str:
+    """CSV in UTF-8 with a byte-order mark, so that spreadsheets detect the encoding."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> str:
+    """One row per question."""
+    return _spreadsheet_csv(CSV_HEADER, _result_rows(assessment, tree, answers))
+
+
+def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
+    document = assessment.result
     for domain, question, answer in _answer_rows(assessment, tree, answers):
         score = document["scores"].get(str(question.id))
         not_applicable = bool(answer and answer.not_applicable)
-        writer.writerow(
+        yield (
             [
                 _cell(assessment.team.name),
                 _cell(assessment.title),
@@ -125,41 +135,36 @@ def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> st
                 _cell(answer.notes if answer else ""),
             ]
         )
-    return out.getvalue()
 
 
 def overview_csv_text(rows, metric_names: list[str]) -> str:
     """The organisation overview as CSV: one row per team and framework."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "team",
-            "framework",
-            "assessment title",
-            "submitted at",
-            "overall percent",
-            "maturity level",
-            *metric_names,
-            "due",
-            "drafts in progress",
-        ]
-    )
+    header = [
+        "team",
+        "framework",
+        "assessment title",
+        "submitted at",
+        "overall percent",
+        "maturity level",
+        *metric_names,
+        "due",
+        "drafts in progress",
+    ]
+    return _spreadsheet_csv(header, _overview_rows(rows, metric_names))
+
+
+def _overview_rows(rows, metric_names: list[str]):
     for row in rows:
         latest = row.latest
         metrics = dict(latest.metrics) if latest else {}
-        writer.writerow(
-            [
-                _cell(row.team.name),
-                latest.framework if latest else "",
-                _cell(latest.title) if latest else "",
-                latest.submitted_at.isoformat() if latest else "",
-                _number(latest.overall_percent) if latest else "",
-                latest.maturity_level if latest else "",
-                *(metrics.get(name, "") for name in metric_names),
-                "yes" if row.due else "no",
-                row.drafts,
-            ]
-        )
-    return out.getvalue()
+        yield [
+            _cell(row.team.name),
+            latest.framework if latest else "",
+            _cell(latest.title) if latest else "",
+            latest.submitted_at.isoformat() if latest else "",
+            _number(latest.overall_percent) if latest else "",
+            latest.maturity_level if latest else "",
+            *(metrics.get(name, "") for name in metric_names),
+            "yes" if row.due else "no",
+            row.drafts,
+        ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from dora_site.jinja2 import level_badge
 from frameworks.tree import FrameworkTree, QuestionNode
 
 from .forms import NOT_APPLICABLE
@@ -19,16 +20,20 @@ from .forms import NOT_APPLICABLE
 CHOICES = ("0", "1", "2", "3", "4", "5", NOT_APPLICABLE, "")
 
 
+def _literal(html: str) -> str:
+    """Markup to stand as itself in a str.format string."""
+    return html.replace("{", "{{").replace("}", "}}")
+
+
 def _text(value: str) -> str:
     """Escape content for HTML, and braces for str.format."""
-    return escape(value).replace("{", "{{").replace("}", "}}")
+    return _literal(escape(value))
 
 
 def _option(q: QuestionNode, guidance) -> str:
     label = ""
     if guidance.performance_label:
-        level = _text(guidance.performance_label)
-        label = f' <span class="badge level-badge level-{level.lower()}">{level}</span>'
+        label = " " + _literal(level_badge(guidance.performance_label))
     example = ""
     if guidance.example:
         example = f' <span class="option-example">Example: {_text(guidance.example)}</span>'

@@ -83,6 +83,7 @@ _F_NAMES, _F_SQL = _columns(Framework, "f")
 _USERNAME = (User._meta.pk.attname, User.USERNAME_FIELD)
 
 
+@cache
 def _assessment_sql(with_result: bool, staff: bool) -> str:
     columns = _A_SQL_RESULT if with_result else _A_SQL
     where = "a.id = %s" if staff else f"a.id = %s AND {_visible('a.team_id')}"
@@ -191,15 +192,17 @@ def team_for_user(user, slug: str) -> Team | None:
 _MEMBER_NAMES = (User._meta.pk.attname, User.USERNAME_FIELD, "first_name", "last_name")
 
 
+_MEMBERS = (
+    "SELECT "
+    + ", ".join(f"u.{User._meta.get_field(name).column}" for name in _MEMBER_NAMES)
+    + f" FROM {U} u JOIN {M} m ON m.user_id = u.{User._meta.pk.column} WHERE m.team_id = %s "
+    f"ORDER BY u.{User._meta.get_field(User.USERNAME_FIELD).column}"
+)
+
+
 def members_of(team: Team) -> list:
     """The team's members (users with their names only), by user name."""
-    columns = ", ".join(f"u.{User._meta.get_field(name).column}" for name in _MEMBER_NAMES)
-    username = User._meta.get_field(User.USERNAME_FIELD).column
-    rows = _rows(
-        f"SELECT {columns} FROM {U} u JOIN {M} m ON m.user_id = u.{User._meta.pk.column} "
-        f"WHERE m.team_id = %s ORDER BY u.{username}",
-        [team.pk],
-    )
+    rows = _rows(_MEMBERS, [team.pk])
     return [_instance(User, _MEMBER_NAMES, row) for row in rows]
 
 

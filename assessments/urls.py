@@ -13,8 +13,6 @@ urlpatterns = [
     path("assessments/<int:pk>/results/", views.results, name="results"),
     path("assessments/<int:pk>/results.json", views.results_json, name="results_json"),
     path("assessments/<int:pk>/results.csv", views.results_csv, name="results_csv"),
-]
-urlpatterns += [
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
     path("compare/", views.compare_view, name="compare"),
