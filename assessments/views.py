@@ -158,14 +158,9 @@ def assessment_detail(request, pk):
     if assessment.is_submitted:
         return redirect("assessments:results", assessment.pk)
     tree = framework_tree(assessment.framework)
-    answered = set(
-        assessment.answers.filter(Q(score__isnull=False) | Q(not_applicable=True)).values_list(
-            "question_id", flat=True
-        )
-    )
-    for step, gate in enumerate(tree.gates, start=1):
-        if any(q.id not in answered for q in gate.questions):
-            return redirect("assessments:answer", assessment.pk, step)
+    for step in progress(tree, answers_of(assessment))["steps"]:
+        if not step["complete"]:
+            return redirect("assessments:answer", assessment.pk, step["number"])
     return redirect("assessments:review", assessment.pk)
 
 
