@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frameworks.templating import percent
+
 WIDTH = 640
 
 
 def _percent_text(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}%"
+    return percent(value, 1, "n/a")
 
 
 @dataclass(frozen=True)

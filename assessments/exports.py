@@ -7,7 +7,6 @@ framework; numbers are unrounded.
 from __future__ import annotations
 
 import csv
-import io
 
 from frameworks.tree import FrameworkTree
 
@@ -96,14 +95,24 @@ def _number(value) -> str:
     return "" if value is None else repr(value)
 
 
+class _Line:
+    """A file-like object for csv.writer that hands back each line written."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def spreadsheet_csv_lines(header: list[str], rows):
+    """CSV lines for spreadsheets, one at a time (for a streamed download): a byte-order
+    mark first, so that spreadsheets detect UTF-8, then the header and the rows."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
 def _spreadsheet_csv(header: list[str], rows) -> str:
-    """CSV in UTF-8 with a byte-order mark, so that spreadsheets detect the encoding."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return "".join(spreadsheet_csv_lines(header, rows))
 
 
 def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> str:
@@ -137,8 +146,8 @@ def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
         )
 
 
-def overview_csv_text(rows, metric_names: list[str]) -> str:
-    """The organisation overview as CSV: one row per team and framework."""
+def overview_csv_lines(rows, metric_names: list[str]):
+    """The organisation overview as CSV lines: one row per team and framework."""
     header = [
         "team",
         "framework",
@@ -150,7 +159,7 @@ def overview_csv_text(rows, metric_names: list[str]) -> str:
         "due",
         "drafts in progress",
     ]
-    return _spreadsheet_csv(header, _overview_rows(rows, metric_names))
+    return spreadsheet_csv_lines(header, _overview_rows(rows, metric_names))
 
 
 def _overview_rows(rows, metric_names: list[str]):

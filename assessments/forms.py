@@ -2,12 +2,12 @@ import hashlib
 import re
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
 from frameworks.models import SCORES, Framework
 from frameworks.tree import QuestionNode
 
-from .models import Answer, Team
+from .models import Answer, Assessment, Team
+from .selectors import startable_teams
 from .services import AnswerInput
 
 NOT_APPLICABLE = "na"
@@ -15,11 +15,9 @@ REASON_MAX = Answer._meta.get_field("not_applicable_reason").max_length
 NOTES_MAX = Answer._meta.get_field("notes").max_length
 
 
-class SignInForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That user name and password do not match. Both are case-sensitive.",
-    }
+def question_limits() -> dict[str, int]:
+    """The answer page's length limits, from the model's fields."""
+    return {"reason": REASON_MAX, "notes": NOTES_MAX}
 
 
 class StartForm(forms.Form):
@@ -34,7 +32,7 @@ class StartForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of your teams."},
     )
     title = forms.CharField(
-        max_length=200,
+        max_length=Assessment._meta.get_field("title").max_length,
         required=False,
         help_text="Leave it blank for “Framework – Team – month year”.",
     )
@@ -44,7 +42,7 @@ class StartForm(forms.Form):
         self.fields["framework"].queryset = Framework.objects.published().order_by(
             "name", "-version"
         )
-        self.fields["team"].queryset = Team.objects.for_user(user).order_by("name")
+        self.fields["team"].queryset = startable_teams(user)
 
 
 def _normalise(text: str) -> str:
@@ -81,11 +79,12 @@ STATE_PATTERN = re.compile(r"^(\d{1,9}):([0-9a-f]{16})$")
 class AnswerPageForm:
     """Checks and normalises one page of answers and tells which questions changed.
 
-    The page renders its own markup (see question_html.py), so this needs none of a Django
-    form's rendering; it is plain Python because a page of six questions would otherwise
-    build and copy 24 form fields on every save. It keeps a form's interface (`data`,
-    `is_valid()`, `errors` by field name) and Django's rules for text: surrounding white
-    space is dropped, NUL characters and over-long values are refused.
+    The page's markup comes from a template macro (templates/includes/question.html), so
+    this needs none of a Django form's rendering; it is plain Python because a page of six
+    questions would otherwise build and copy 24 form fields on every save. It keeps a
+    form's interface (`data`, `is_valid()`, `errors` by field name) and Django's rules for
+    text: surrounding white space is dropped, NUL characters and over-long values are
+    refused.
     """
 
     CHOICES = frozenset(["", *(str(s) for s in SCORES), NOT_APPLICABLE])

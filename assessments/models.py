@@ -1,18 +1,50 @@
-"""Teams, their assessments against a framework, and the answers to its questions."""
+"""Teams, their assessments against a framework, and the answers to its questions.
+
+The access rule lives here, once: `team_access` says which teams' data a user may see or
+change, and every QuerySet's `visible_to(user)` / `changeable_by(user)` applies it along
+the relation that leads to the team. Pages, downloads, forms and services read through
+those methods (see selectors.py) and never restate membership.
+"""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 
 from frameworks.models import MAX_SCORE, MIN_SCORE, Framework, Question
 
 
+def sees_every_team(user) -> bool:
+    """Whether the user may read every team's assessments without being a member."""
+    return user.is_staff
+
+
+def team_access(user, *, change: bool, team: str = "pk") -> Q:
+    """THE access rule, as a filter on the team field `team` of the model queried ("pk" for
+    Team itself, "team" for Assessment, "assessment__team" for Answer).
+
+    - Reading: members of the team, and users who see every team.
+    - Changing (starting, answering, submitting): members of the team only.
+    - Nobody who is not signed in and active sees anything.
+
+    Membership is tested as `team IN (the user's teams)`, not as a join, so the filter adds
+    no rows and leaves annotations over memberships untouched.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if not change and sees_every_team(user):
+        return Q()
+    return Q(**{f"{team}__in": Membership.objects.filter(user=user).values("team_id")})
+
+
 class TeamQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Teams the user may see: their own, or every team for staff."""
-        if user.is_staff:
-            return self.all()
-        return self.filter(memberships__user=user)
+    def visible_to(self, user):
+        """Teams whose assessments the user may read."""
+        return self.filter(team_access(user, change=False))
+
+    def changeable_by(self, user):
+        """Teams whose assessments the user may start, answer and submit."""
+        return self.filter(team_access(user, change=True))
 
 
 class Team(models.Model):
@@ -28,6 +60,8 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists of teams (the overview, above all) sort by name regardless of case.
+        indexes = [models.Index(Lower("name"), name="team_name_lower")]
 
     def __str__(self):
         return self.name
@@ -51,17 +85,30 @@ class Membership(models.Model):
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Assessments the user may see and change: their teams', or all for staff."""
-        if user.is_staff:
-            return self.all()
-        return self.filter(team__memberships__user=user)
+    def visible_to(self, user):
+        """Assessments the user may read (the access rule, through the team)."""
+        return self.filter(team_access(user, change=False, team="team"))
+
+    def changeable_by(self, user):
+        """Assessments whose answers the user may change (the access rule, through the team)."""
+        return self.filter(team_access(user, change=True, team="team"))
+
+    def with_change_right(self, user):
+        """Annotate `user_may_change`: whether the user may change each assessment, by the
+        same rule as changeable_by()."""
+        return self.annotate(
+            user_may_change=Exists(Team.objects.changeable_by(user).filter(pk=OuterRef("team_id")))
+        )
 
     def submitted(self):
         return self.filter(status=Assessment.Status.SUBMITTED)
 
     def drafts(self):
         return self.filter(status=Assessment.Status.DRAFT)
+
+    def latest(self):
+        """Each team's latest submitted assessment of each framework version."""
+        return self.filter(is_latest=True)
 
 
 class Assessment(models.Model):
@@ -101,6 +148,10 @@ class Assessment(models.Model):
     maturity_level = models.CharField(max_length=60, blank=True)
     maturity_level_number = models.PositiveSmallIntegerField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
+    # Whether this is the team's latest submitted assessment of its framework version: the
+    # row the overview and the team profile show. Kept by services.latest_refresh in the
+    # same transaction as every submit and delete; at most one per team and framework.
+    is_latest = models.BooleanField(default=False, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -112,10 +163,31 @@ class Assessment(models.Model):
                 | Q(status="submitted", submitted_at__isnull=False, result__isnull=False),
                 name="assessment_submitted_has_result",
             ),
+            models.UniqueConstraint(
+                fields=["team", "framework"],
+                condition=Q(is_latest=True),
+                name="assessment_one_latest_per_team_framework",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_latest=False) | Q(status="submitted"),
+                name="assessment_latest_is_submitted",
+            ),
         ]
         indexes = [
             models.Index(fields=["team", "status", "submitted_at"], name="assessment_team_status"),
             models.Index(fields=["-updated_at"], name="assessment_updated"),
+            # The overview sorts the latest results by each of its columns in the database.
+            models.Index(
+                fields=["overall_percent"], condition=Q(is_latest=True), name="latest_by_overall"
+            ),
+            models.Index(
+                fields=["submitted_at"], condition=Q(is_latest=True), name="latest_by_date"
+            ),
+            models.Index(
+                fields=["maturity_level_number"],
+                condition=Q(is_latest=True),
+                name="latest_by_level",
+            ),
         ]
 
     def __str__(self):
@@ -131,6 +203,10 @@ class Assessment(models.Model):
 
 
 class AnswerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Answers the user may read (the access rule, through the assessment's team)."""
+        return self.filter(team_access(user, change=False, team="assessment__team"))
+
     def answered(self):
         """Answers that count as answered: a score, or not applicable."""
         return self.filter(Q(score__isnull=False) | Q(not_applicable=True))

@@ -1,4 +1,10 @@
-"""Writes of assessments and answers. Each function is one transaction."""
+"""Writes of assessments and answers. Each function is one transaction.
+
+Who may write is decided before a service runs, by the access rule (`changeable_by`,
+through selectors.get_assessment_for(..., for_change=True)); the services keep the data
+consistent: a draft is locked for every write, only changed answers are written, and a
+submitted assessment's answers never change again.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
 
-from . import sql
 from .models import Answer, Assessment, Team
 from .results import result_document
+from .selectors import answers_by_question
 
 
 class AssessmentNotDraft(Exception):
@@ -82,11 +89,22 @@ class SaveOutcome:
 
 
 def _lock_draft(assessment: Assessment) -> None:
-    """Lock the draft's row for this transaction, with a write that matches only a draft:
-    saves and submits of one assessment then run one after another, and a submitted one is
-    refused (with who submitted it, read after the lock)."""
-    if not sql.lock_draft(assessment.pk):
-        raise AssessmentNotDraft(Assessment.objects.get(pk=assessment.pk))
+    """Lock the draft's row until the transaction ends, so that saves and submits of one
+    assessment run one after another; refuse a submitted one (saying who submitted it).
+
+    PostgreSQL takes the row lock (SELECT ... FOR UPDATE, which re-reads the status after
+    waiting); SQLite has no row locks, and its IMMEDIATE transactions hold the database's
+    write lock from the start of the transaction instead (see settings).
+    """
+    locked = (
+        Assessment.objects.select_for_update()
+        .filter(pk=assessment.pk, status=Assessment.Status.DRAFT)
+        .values_list("pk", flat=True)
+    )
+    if not locked:
+        raise AssessmentNotDraft(
+            Assessment.objects.select_related("submitted_by").get(pk=assessment.pk)
+        )
 
 
 @transaction.atomic
@@ -100,7 +118,7 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
     if not changes:
         return SaveOutcome(saved=(), conflicts=())
     _lock_draft(assessment)
-    existing = sql.answers_of(assessment, [c.question_id for c in changes])
+    existing = answers_by_question(assessment, [c.question_id for c in changes])
     now = timezone.now()
     saved, conflicts, to_create, to_update = [], [], [], []
     newly_answered = 0
@@ -137,9 +155,24 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
         newly_answered += answer.is_answered
         saved.append(change.question_id)
     if saved:
-        sql.answers_write(to_create, to_update)
-        sql.draft_saved(assessment.pk, newly_answered, now)
+        Answer.objects.bulk_create(to_create)
+        Answer.objects.bulk_update(to_update, ANSWER_FIELDS_WRITTEN)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            answered_count=F("answered_count") + newly_answered, updated_at=now
+        )
     return SaveOutcome(saved=tuple(saved), conflicts=tuple(conflicts))
+
+
+# What a save writes of an answer that exists already.
+ANSWER_FIELDS_WRITTEN = [
+    "score",
+    "not_applicable",
+    "not_applicable_reason",
+    "notes",
+    "version",
+    "updated_by",
+    "updated_at",
+]
 
 
 def answered_count_refresh(*, assessment: Assessment) -> None:
@@ -157,7 +190,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     _lock_draft(assessment)
     locked = Assessment.objects.select_related("framework").get(pk=assessment.pk)
     tree = framework_tree(locked.framework)
-    answers = sql.answers_of(locked)
+    answers = answers_by_question(locked)
     missing = [q for q in tree.questions if q.id not in answers or not answers[q.id].is_answered]
     if missing:
         raise SubmitIncomplete(missing)
@@ -174,4 +207,30 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     locked.maturity_level = level["name"] if level else ""
     locked.maturity_level_number = level["level"] if level else None
     locked.save()
+    latest_refresh(team_id=locked.team_id, framework_id=locked.framework_id)
+    locked.refresh_from_db(fields=["is_latest"])
     return locked
+
+
+def latest_refresh(*, team_id: int, framework_id: int) -> None:
+    """Mark the team's latest submitted assessment of the framework version (by submission
+    time, then id) as `is_latest`, and no other. Runs inside the caller's transaction on
+    every write that changes which one is latest: a submit, a delete, a corrected date.
+
+    The team's row is locked first, so two submits for one team take turns and the second
+    sees the first's result."""
+    list(Team.objects.select_for_update().filter(pk=team_id).values_list("pk"))
+    pairs = Assessment.objects.filter(team_id=team_id, framework_id=framework_id)
+    latest = pairs.submitted().order_by("-submitted_at", "-pk").values_list("pk", flat=True).first()
+    pairs.filter(is_latest=True).exclude(pk=latest).update(is_latest=False)
+    if latest is not None:
+        pairs.filter(pk=latest, is_latest=False).update(is_latest=True)
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment) -> None:
+    """Delete an assessment with its answers; its team's latest result moves to the one
+    before it, if any."""
+    team_id, framework_id = assessment.team_id, assessment.framework_id
+    assessment.delete()
+    latest_refresh(team_id=team_id, framework_id=framework_id)

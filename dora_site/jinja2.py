@@ -1,56 +1,35 @@
-"""The site's pages are Jinja2 templates (templates/); the admin and crispy-forms keep
+"""The Jinja2 environment of the site's pages (templates/); the admin and crispy-forms keep
 Django's template language.
 
-Jinja2 renders our long lists several times faster than Django templates, which is most of
-what a page costs. The environment offers what the pages need: url(), static(), the
-messages, the crispy() form renderer and a few filters named as Django's are.
+Jinja2 renders our long lists several times faster than Django templates. The environment
+offers what every page needs (url(), static(), the messages, the crispy() form renderer and
+a few filters named as Django's are); each app adds its own filters and globals in a
+`templating` module (FILTERS, GLOBALS), found the way the admin finds `admin` modules, so
+this package imports no app.
 """
 
-import re
-from functools import lru_cache
+from importlib import import_module
+from importlib.util import find_spec
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.utils import render_crispy_form
+from django.apps import apps
 from django.contrib.messages import get_messages
 from django.template.backends.jinja2 import Jinja2, Template
 from django.templatetags.static import static
 from django.test.signals import template_rendered
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, linebreaks, urlize
+from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 from jinja2 import Environment, StrictUndefined, pass_context
 from markupsafe import escape
 
-from frameworks.models import trim_decimal
-
-_PLAIN = re.compile(r"^[-\w.]+$", re.ASCII)
-_SENTINEL = 918_273_645_000
-_url_formats: dict = {}
-
 
 def url(name: str, *args) -> str:
-    """reverse(name, args), reversed once per URL name and then filled in: a list page links
-    every row, and reversing each link costs more than the rest of the row."""
-    if not all(isinstance(a, int) or _PLAIN.match(str(a)) for a in args):
-        return reverse(name, args=args)
-    key = (name, len(args), get_urlconf(), get_script_prefix())
-    pattern = _url_formats.get(key)
-    if pattern is None:
-        sentinels = [str(_SENTINEL + i) for i in range(len(args))]
-        pattern = reverse(name, args=sentinels) if args else reverse(name)
-        for i, sentinel in enumerate(sentinels):
-            pattern = pattern.replace(sentinel, f"{{{i}}}")
-        _url_formats[key] = pattern
-    return pattern.format(*args) if args else pattern
-
-
-@lru_cache(maxsize=256)
-def static_url(path: str) -> str:
-    """static(), remembered: a static file's (hashed) name does not change while the
-    process runs, and looking it up in the manifest costs more than a page's own work."""
-    return static(path)
+    """reverse(name, args): a link to a named URL, refused (NoReverseMatch) for arguments
+    that its pattern refuses."""
+    return reverse(name, args=args)
 
 
 def date(value, fmt: str = "j M Y") -> str:
@@ -62,20 +41,6 @@ def date(value, fmt: str = "j M Y") -> str:
     return dateformat.format(value, fmt)
 
 
-def percent(value) -> str:
-    """A weight or bound as people write it: 25.00 -> "25%", 12.5 -> "12.5%"."""
-    return "" if value is None else f"{trim_decimal(value)}%"
-
-
-def percent1(value, missing: str = "–") -> str:
-    """72.333 -> "72.3%"; None -> "–"."""
-    return missing if value is None else f"{value:.1f}%"
-
-
-def number1(value, missing: str = "–") -> str:
-    return missing if value is None else f"{value:.1f}"
-
-
 def signed(value, digits: int = 1) -> str:
     """+3.5, -2, 0: a change with its sign, without a needless ".0"."""
     text = f"{value:+.{digits}f}"
@@ -84,23 +49,9 @@ def signed(value, digits: int = 1) -> str:
     return text
 
 
-@lru_cache(maxsize=256)
-def level_badge(level) -> SafeString:
-    """A maturity or performance level as a coloured badge ("Not scored" when empty)."""
-    if not level:
-        return format_html('<span class="badge level-badge level-unknown">{}</span>', "Not scored")
-    return format_html('<span class="badge level-badge level-{}">{}</span>', slugify(level), level)
-
-
-_STATUS = {
-    True: mark_safe('<span class="badge text-bg-success">Submitted</span>'),
-    False: mark_safe('<span class="badge text-bg-warning">Draft</span>'),
-}
-
-
-def status_badge(submitted: bool) -> SafeString:
-    """Submitted or Draft, for `assessment.is_submitted`."""
-    return _STATUS[bool(submitted)]
+def number(value, places: int = 1, missing: str = "–") -> str:
+    """72.333 -> "72.3"; None -> "–"."""
+    return missing if value is None else f"{value:.{places}f}"
 
 
 def pluralize(count, suffix: str = "s") -> str:
@@ -136,28 +87,35 @@ def page_context(request) -> dict:
     return {"user": request.user}
 
 
+def _app_templating():
+    """The `templating` modules of the installed apps, in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.templating"
+        if find_spec(name) is not None:
+            yield import_module(name)
+
+
 def environment(**options) -> Environment:
     # An undefined name in a template is an error, not an empty string: tests catch it.
     options["undefined"] = StrictUndefined
     env = Environment(**options)
     env.globals.update(
-        {"url": url, "static": static_url, "get_messages": get_messages, "crispy": crispy}
+        {"url": url, "static": static, "get_messages": get_messages, "crispy": crispy}
     )
     env.filters.update(
         {
             "date": date,
-            "percent": percent,
-            "percent1": percent1,
-            "number1": number1,
             "signed": signed,
-            "level_badge": level_badge,
-            "status_badge": status_badge,
+            "number": number,
             "pluralize": pluralize,
             "linebreaksbr": linebreaksbr,
             "urlize_notes": urlize_notes,
             "paragraphs": paragraphs,
         }
     )
+    for module in _app_templating():
+        env.filters.update(getattr(module, "FILTERS", {}))
+        env.globals.update(getattr(module, "GLOBALS", {}))
     return env
 
 

@@ -134,9 +134,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "dora_site.auth.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
-SESSION_ENGINE = "dora_site.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,15 +176,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # save that reports "Saved 2 answers" does not write the session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
-# Per-process cache of page parts built from stored results and lists, keyed by
-# fingerprints of the rows they show (assessments/page_cache.py), so it needs no shared
-# server and is never stale. Framework trees have their own cache (frameworks/tree.py).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=1000)},
-    }
-}
+# Django's cache: per-process memory unless CACHE_URL names a shared one, which a site with
+# several app servers uses (rediscache://host:6379/1, pymemcache://host:11211, or
+# dbcache://dora_cache after `manage.py createcachetable`). The site caches no page or part
+# of one that shows a team's data; framework trees are kept per process under their content
+# version, read from the database on every request (frameworks/tree.py), so several
+# processes never disagree.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Sign-in is locked for a while after repeated failures of one user name from one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from assessments.forms import SignInForm
+from dora_site.forms import SignInForm
 
 admin.site.site_header = "DORA Assessments administration"
 admin.site.site_title = "DORA Assessments admin"

@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from assessments.forms import answer_state
 from assessments.models import Answer, Assessment, Membership, Team
-from assessments.services import answered_count_refresh, assessment_submit
+from assessments.services import answered_count_refresh, assessment_submit, latest_refresh
 from frameworks.models import Question
 
 
@@ -70,6 +70,7 @@ def submitted_assessment(*, team, framework, user, scores, title="Submitted", wh
     assessment = assessment_submit(assessment=assessment, user=user)
     if when is not None:
         Assessment.objects.filter(pk=assessment.pk).update(submitted_at=when, updated_at=when)
+        latest_refresh(team_id=team.pk, framework_id=framework.pk)
         assessment.refresh_from_db()
     return assessment
 

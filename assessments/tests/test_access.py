@@ -68,7 +68,7 @@ def test_the_dashboard_lists_only_the_users_teams_assessments(
     )
     text = member_client.get(reverse("assessments:dashboard")).content.decode()
     assert "Draft one" in text and "Theirs" not in text
-    assert list(Assessment.objects.for_user(outsider)) == [theirs]
+    assert list(Assessment.objects.visible_to(outsider)) == [theirs]
 
 
 def test_read_only_pages_refuse_post(member_client, draft):

@@ -31,8 +31,8 @@ def test_the_dashboard_shows_progress_status_and_result_newest_first(
     Assessment.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - timedelta(days=2))
     response = member_client.get(reverse("assessments:dashboard"))
     text = response.content.decode()
-    rows = response.context["rows"]
-    assert [row["title"] for row in rows] == ["Done one", "Draft one"]
+    rows = response.context["page"].object_list
+    assert [row.title for row in rows] == ["Done one", "Draft one"]
     assert "2 of 3 answered" in text
     assert "3 of 3 answered" in text
     assert "Elite" in text and "100.0%" in text
@@ -44,10 +44,10 @@ def test_the_dashboard_is_paginated(member_client, team, framework, member):
     for n in range(23):
         make_assessment(team=team, framework=framework, user=member, title=f"A{n}")
     first = member_client.get(reverse("assessments:dashboard"))
-    assert len(first.context["rows"]) == 20
+    assert len(first.context["page"].object_list) == 20
     second = member_client.get(reverse("assessments:dashboard") + "?page=2")
-    assert len(second.context["rows"]) == 3
-    assert [r["title"] for r in second.context["rows"]] == ["A2", "A1", "A0"]
+    assert len(second.context["page"].object_list) == 3
+    assert [r.title for r in second.context["page"].object_list] == ["A2", "A1", "A0"]
     assert "Page 2 of 2" in second.content.decode()
 
 
@@ -57,11 +57,11 @@ def test_the_dashboard_costs_the_same_queries_however_many_assessments(
 ):
     for n in range(count):
         make_assessment(team=team, framework=framework, user=member, title=f"A{n}")
-    # session, user, the assessments' fingerprint; the first time also the page of rows,
-    # their frameworks and a framework's tree (five queries), to build the cached list
-    with django_assert_num_queries(10):
+    # session, user, the count for the paginator, the page of rows with their teams and
+    # frameworks; the first time also the framework's tree (five queries)
+    with django_assert_num_queries(9):
         member_client.get(reverse("assessments:dashboard"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         member_client.get(reverse("assessments:dashboard"))
 
 
@@ -152,8 +152,15 @@ def test_the_dashboard_and_start_refuse_wrong_methods(member_client):
     assert member_client.put(reverse("assessments:start")).status_code == 405
 
 
-def test_staff_may_start_for_any_team(client, staff_user, framework):
-    team = make_team("Lonely")
+def test_only_members_start_assessments_staff_included(client, staff_user, framework):
+    lonely = make_team("Lonely")
+    own = make_team("Own", members=[staff_user])
     client.force_login(staff_user)
-    client.post(reverse("assessments:start"), {"framework": framework.pk, "team": team.pk})
-    assert Assessment.objects.get().team == team
+    response = client.post(
+        reverse("assessments:start"), {"framework": framework.pk, "team": lonely.pk}
+    )
+    assert "Choose one of your teams." in response.content.decode()
+    assert not Assessment.objects.exists()
+    assert list(response.context["form"].fields["team"].queryset) == [own]
+    client.post(reverse("assessments:start"), {"framework": framework.pk, "team": own.pk})
+    assert Assessment.objects.get().team == own

@@ -73,6 +73,7 @@ def test_sqlite_is_set_up_for_several_people_at_once():
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite settings")
+    # PRAGMAs are SQLite's own statements, which the ORM cannot express.
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"

@@ -1,6 +1,8 @@
+"""The admin's templates (Django's template language) share the site's percent filter."""
+
 from django import template
 
-from frameworks.models import trim_decimal
+from frameworks.templating import percent as percent_text
 
 register = template.Library()
 
@@ -8,6 +10,4 @@ register = template.Library()
 @register.filter
 def percent(value):
     """25.00 -> "25%", 12.5 -> "12.5%": weights and bounds as people write them."""
-    if value is None or value == "":
-        return ""
-    return f"{trim_decimal(value)}%"
+    return percent_text(value, None, "")

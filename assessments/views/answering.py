@@ -1,0 +1,217 @@
+"""Starting an assessment, answering it step by step, reviewing and submitting it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from frameworks.models import Framework
+from frameworks.tree import FrameworkTree, framework_tree
+
+from .. import progress
+from ..forms import AnswerPageForm, StartForm, answer_choice, answer_state, question_limits
+from ..selectors import answers_by_question, get_assessment_for
+from ..services import (
+    AssessmentNotDraft,
+    SubmitIncomplete,
+    answers_save,
+    assessment_start,
+    assessment_submit,
+)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def start(request):
+    initial = {}
+    framework_id = request.GET.get("framework", "")
+    if framework_id.isascii() and framework_id.isdigit():
+        initial["framework"] = int(framework_id)
+    form = StartForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        assessment = assessment_start(
+            user=request.user,
+            team=form.cleaned_data["team"],
+            framework=form.cleaned_data["framework"],
+            title=form.cleaned_data["title"],
+        )
+        messages.success(request, f"“{assessment.title}” is started. Answers save as you go.")
+        return redirect("assessments:answer", assessment.pk, 1)
+    return render(
+        request,
+        "assessments/start.html",
+        {
+            "form": form,
+            "has_teams": form.fields["team"].queryset.exists(),
+            "has_frameworks": Framework.objects.published().exists(),
+            "nav": "dashboard",
+        },
+    )
+
+
+@require_safe
+@login_required
+def assessment_detail(request, pk):
+    """Where an assessment opens: its results once submitted, else its first open step."""
+    assessment = get_assessment_for(request.user, pk)
+    if assessment.is_submitted:
+        return redirect("assessments:results", assessment.pk)
+    tree = framework_tree(assessment.framework)
+    step = progress.first_open_step(tree, answers_by_question(assessment))
+    if step is None:
+        return redirect("assessments:review", assessment.pk)
+    return redirect("assessments:answer", assessment.pk, step)
+
+
+def question_fields(gate, answers: dict, form) -> list[dict]:
+    """What each question of the page shows: the saved answer, or what was just posted
+    (with its errors), and who changed it last."""
+    fields = []
+    for q in gate.questions:
+        answer = answers.get(q.id)
+        if form is not None:
+            values = {
+                part: form.data.get(f"q{q.id}-{part}", "")
+                for part in ("choice", "reason", "notes", "state")
+            }
+            errors = [
+                str(error)
+                for part in ("choice", "reason", "notes", "state")
+                for error in form.errors.get(f"q{q.id}-{part}", [])
+            ]
+        else:
+            values = {
+                "choice": answer_choice(answer),
+                "reason": answer.not_applicable_reason if answer else "",
+                "notes": answer.notes if answer else "",
+                "state": answer_state(answer),
+            }
+            errors = []
+        changed = None
+        if answer is not None and answer.updated_by_id:
+            changed = (answer.updated_by.get_username(), answer.updated_at)
+        fields.append({"question": q, **values, "errors": errors, "last_changed": changed})
+    return fields
+
+
+def _report_save(request, tree: FrameworkTree, outcome) -> None:
+    if outcome.saved:
+        count = len(outcome.saved)
+        messages.success(request, f"Saved {count} answer{'s' if count != 1 else ''}.")
+    by_id = {q.id: q for q in tree.questions}
+    for conflict in outcome.conflicts:
+        question = by_id[conflict.question_id]
+        yours = conflict.yours
+        if yours.not_applicable:
+            value = f"not applicable ({yours.not_applicable_reason})"
+        elif yours.score is None:
+            value = "no score"
+        else:
+            value = f"score {yours.score}"
+        if yours.notes:
+            value += f"; notes: {yours.notes}"
+        when = timezone.localtime(conflict.changed_at).strftime("%H:%M on %d %b")
+        messages.warning(
+            request,
+            f"Q{question.number} {question.topic} was changed by {conflict.changed_by} at "
+            f"{when}, after you opened this page, so their answer is kept. Yours was: {value}.",
+        )
+
+
+def _after_save(assessment, step: int, step_count: int, go: str):
+    if go == "next" and step < step_count:
+        return redirect("assessments:answer", assessment.pk, step + 1)
+    if go == "prev" and step > 1:
+        return redirect("assessments:answer", assessment.pk, step - 1)
+    if go in ("next", "review"):
+        return redirect("assessments:review", assessment.pk)
+    return redirect("assessments:answer", assessment.pk, step)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def answer(request, pk, step):
+    assessment = get_assessment_for(request.user, pk, for_change=request.method == "POST")
+    tree = framework_tree(assessment.framework)
+    if not 1 <= step <= len(tree.gates):
+        raise Http404("No such page in this assessment.")
+    gate = tree.gates[step - 1]
+    form = None
+    if request.method == "POST":
+        if not assessment.is_draft:
+            messages.error(request, str(AssessmentNotDraft(assessment)) + " Nothing was changed.")
+            return redirect("assessments:results", assessment.pk)
+        form = AnswerPageForm(gate.questions, request.POST)
+        if form.is_valid():
+            try:
+                outcome = answers_save(
+                    assessment=assessment, user=request.user, changes=form.changes()
+                )
+            except AssessmentNotDraft as refused:
+                messages.error(request, f"{refused} Nothing was changed.")
+                return redirect("assessments:results", assessment.pk)
+            _report_save(request, tree, outcome)
+            return _after_save(assessment, step, len(tree.gates), request.POST.get("go", "save"))
+        messages.error(request, "Nothing was saved: please correct the answers marked below.")
+    answers = answers_by_question(assessment)
+    read_only = not (assessment.is_draft and assessment.user_may_change)
+    return render(
+        request,
+        "assessments/answer.html",
+        {
+            "assessment": assessment,
+            "tree": tree,
+            "gate": gate,
+            "gate_label": progress.gate_label(tree, gate),
+            "step": step,
+            "step_count": len(tree.gates),
+            "questions": question_fields(gate, answers, form),
+            "limits": question_limits(),
+            "progress": progress.progress(tree, answers, gate),
+            "read_only": read_only,
+            "nav": "dashboard",
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@require_safe
+@login_required
+def review(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    tree = framework_tree(assessment.framework)
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "tree": tree,
+            **progress.review(tree, answers_by_question(assessment)),
+            "read_only": not (assessment.is_draft and assessment.user_may_change),
+            "nav": "dashboard",
+        },
+    )
+
+
+@require_POST
+@login_required
+def submit(request, pk):
+    assessment = get_assessment_for(request.user, pk, for_change=True)
+    try:
+        assessment_submit(assessment=assessment, user=request.user)
+    except AssessmentNotDraft as refused:
+        messages.error(request, str(refused))
+        return redirect("assessments:results", assessment.pk)
+    except SubmitIncomplete as refused:
+        listed = "\n".join(f"Q{q.number} {q.topic}" for q in refused.missing[:10])
+        more = len(refused.missing) - 10
+        if more > 0:
+            listed += f"\n… and {more} more"
+        messages.error(request, f"Not submitted: {refused}\n{listed}")
+        return redirect("assessments:review", assessment.pk)
+    messages.success(request, "Submitted. Here is your result.")
+    return redirect("assessments:results", assessment.pk)
