@@ -12,7 +12,6 @@ from .forms import FrameworkImportForm, NewVersionForm
 from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
 from .services import (
     FrameworkExists,
-    framework_content_changed,
     framework_import,
     framework_is_used,
     framework_new_version,
@@ -67,10 +66,11 @@ class LockingInline:
 class FrameworkContentAdmin(admin.ModelAdmin):
     """Base for every admin that edits framework content.
 
-    After each change it renews the framework's content version (so cached trees are
-    rebuilt) and runs the integrity check: a published framework that no longer passes is
-    taken off publication, and the admin says why. Once a framework version has submitted
-    assessments, `locked_fields` become read-only and its content cannot be deleted.
+    After each change it runs the integrity check: a published framework that no longer
+    passes is taken off publication, and the admin says why. (Every write renews the
+    framework's content version by itself: frameworks/content_version.py.) Once a
+    framework version has submitted assessments, `locked_fields` become read-only and its
+    content cannot be deleted.
     """
 
     locked_fields: tuple[str, ...] = ()
@@ -99,7 +99,6 @@ class FrameworkContentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def after_content_change(self, request, framework_ids) -> None:
-        framework_content_changed(framework_ids=framework_ids)
         for framework in Framework.objects.filter(pk__in=framework_ids, is_published=True):
             problems = framework_problems_for(framework)
             if problems:
@@ -253,7 +252,6 @@ class FrameworkAdmin(FrameworkContentAdmin):
     @admin.action(description="Unpublish the selected frameworks")
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
-        framework_content_changed(framework_ids=queryset.values_list("pk", flat=True))
         messages.success(request, f"{count} framework(s) unpublished.")
 
     def get_prepopulated_fields(self, request, obj=None):

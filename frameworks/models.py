@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .content_version import ContentQuerySet, FrameworkQuerySet
+
 MIN_SCORE = 0
 MAX_SCORE = 5
 SCORES = tuple(range(MIN_SCORE, MAX_SCORE + 1))
@@ -28,12 +30,9 @@ version_validator = RegexValidator(
 )
 
 
-class FrameworkQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-
 class FrameworkManager(models.Manager.from_queryset(FrameworkQuerySet)):
+    use_in_migrations = True
+
     def get_by_natural_key(self, slug, version):
         return self.get(slug=slug, version=version)
 
@@ -52,9 +51,8 @@ class Framework(models.Model):
         help_text="Only published frameworks can be assessed. A published framework must "
         "pass the integrity check.",
     )
-    # A new value whenever the content changes (edits in the admin, loaddata, imports), so
-    # that the cached tree of the framework is rebuilt. Fixtures omit it, so every load
-    # gets a fresh one. See frameworks.services.framework_content_changed.
+    # A new value whenever the content changes, by whatever path (frameworks/content_version.py),
+    # so that trees cached under the old value are never used again.
     content_version = models.UUIDField(default=uuid.uuid4, editable=False)
     # Plain defaults rather than auto_now: loaddata saves rows raw, which skips auto_now.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -79,7 +77,9 @@ class Framework(models.Model):
         return self.version.split(".")[0]
 
 
-class DomainManager(models.Manager):
+class DomainManager(models.Manager.from_queryset(ContentQuerySet)):
+    use_in_migrations = True
+
     def get_by_natural_key(self, slug, version, position):
         return self.get(framework__slug=slug, framework__version=version, position=position)
 
@@ -119,7 +119,9 @@ class Domain(models.Model):
     natural_key.dependencies = ["frameworks.framework"]
 
 
-class GateManager(models.Manager):
+class GateManager(models.Manager.from_queryset(ContentQuerySet)):
+    use_in_migrations = True
+
     def get_by_natural_key(self, slug, version, domain_position, position):
         return self.get(
             domain__framework__slug=slug,
@@ -154,7 +156,9 @@ class Gate(models.Model):
     natural_key.dependencies = ["frameworks.domain"]
 
 
-class QuestionManager(models.Manager):
+class QuestionManager(models.Manager.from_queryset(ContentQuerySet)):
+    use_in_migrations = True
+
     def get_by_natural_key(self, slug, version, domain_position, gate_position, position):
         return self.get(
             gate__domain__framework__slug=slug,
@@ -205,7 +209,9 @@ class PerformanceLabel(models.TextChoices):
     LOW = "Low"
 
 
-class ScoreGuidanceManager(models.Manager):
+class ScoreGuidanceManager(models.Manager.from_queryset(ContentQuerySet)):
+    use_in_migrations = True
+
     def get_by_natural_key(self, slug, version, domain_position, gate_position, position, score):
         return self.get(
             question__gate__domain__framework__slug=slug,
@@ -259,7 +265,9 @@ class ScoreGuidance(models.Model):
     natural_key.dependencies = ["frameworks.question"]
 
 
-class MaturityLevelManager(models.Manager):
+class MaturityLevelManager(models.Manager.from_queryset(ContentQuerySet)):
+    use_in_migrations = True
+
     def get_by_natural_key(self, slug, version, level):
         return self.get(framework__slug=slug, framework__version=version, level=level)
 
