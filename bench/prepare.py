@@ -1,17 +1,25 @@
 """The in-process parts of the benchmark, run by bench/run (see bench/README.md).
 
-    python -m bench.prepare setup WORK_DIR         time loaddata, seed, count queries, time
-                                                   scoring, sign in, write the pages to load
-    python -m bench.prepare post-targets WORK_DIR  (re)write the POST targets for wrk from the
-                                                   answers' current versions
+    python -m bench.prepare setup WORK_DIR        time loaddata; seed the small size, count
+                                                  queries; seed size 1, count queries; time
+                                                  scoring; write size 1's targets
+    python -m bench.prepare grow WORK_DIR SCALE   seed up to SCALE times size 1, count the
+                                                  queries again, write that size's targets
+    python -m bench.prepare post-targets WORK_DIR SIZE
+                                                  (re)write that size's POST targets from the
+                                                  answers' current versions
 
-Everything goes to WORK_DIR: state.json (figures and pages), pages.tsv (for bench/run) and
-post-targets.lua (for bench/wrk.lua).
+Every page is loaded over many (user, URL) pairs, not one: different members' dashboards,
+different teams' pages, different assessments' results and answer steps, overview pages
+and sort orders, each with its own signed-in session. So a cache only counts where real
+traffic would hit it. Everything goes to WORK_DIR: state.json (figures and pages),
+pages-SIZE.tsv (for bench/run) and targets-SIZE-PAGE.lua (for bench/wrk.lua).
 """
 
 # ruff: noqa: E402 (Django is set up before the project's modules are imported)
 
 import json
+import math
 import os
 import random
 import sys
@@ -37,12 +45,22 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from assessments import views
 from assessments.forms import answer_choice, answer_fingerprint
 from assessments.models import Answer, Assessment, Membership, Team
+from assessments.overview import SORTS
 from assessments.results import spec_from_tree
 from assessments.scoring import recommendations, score
-from bench.seed import BENCH_STAFF, BENCH_TEAM_INDEX, BENCH_USER, FULL, SMALL, seed
+from assessments.views.dashboard import PAGE_SIZE
+from assessments.views.overview import PAGE_SIZE as OVERVIEW_PAGE_SIZE
+from bench.seed import (
+    BENCH_STAFF,
+    BENCH_TEAM_INDEX,
+    BENCH_USER,
+    FULL,
+    SMALL,
+    Volume,
+    seed,
+)
 from frameworks.models import Framework
 from frameworks.tree import load_tree
 
@@ -50,11 +68,18 @@ ANSWER_STEP = 5  # Enabling Practices: the largest page of the DORA framework (6
 SCORING_COUNT = 10_000
 CSRF_SECRET = "benchCsrfSecret0123456789abcdefA"  # any 32 letters/digits; Django takes it plain
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+ROTATION = 250  # (user, URL) pairs per page: at least 200 distinct
+POST_TARGETS = 2000  # (draft, question) saves per size, drawn from every draft
 
-# Throughput target per page, as a fraction of the baseline's requests per second.
-TARGETS = {"answer": 0.15, "save": 0.15}
-DEFAULT_TARGET = 0.25
+# Throughput targets per page, as a fraction of the bare view's requests per second.
+TARGETS = {
+    "sqlite": {"answer": 0.12, "save": 0.12, None: 0.10},
+    "postgresql": {"save": 0.05, None: 0.06},
+}
+P95_GROWTH = 1.3  # at the larger size, every page's p95 within this factor of size 1's
 REFERENCES = {"baseline", "signed-in"}  # bare views: measured for comparison, no target
+PAGES = ("baseline", "signed-in", "dashboard", "answer", "results", "team", "overview", "save")
+BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def say(text: str) -> None:
@@ -64,26 +89,28 @@ def say(text: str) -> None:
 # Signing in -------------------------------------------------------------------------------
 
 
-def sessions_for(users) -> list[str]:
-    """A signed-in session for each user (repeats allowed), without the login form."""
+def sessions_for(users) -> dict[int, str]:
+    """A signed-in session per user (by id), written directly (no login form)."""
     store = SessionStore()
     expires = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    unique = {user.pk: user for user in users}
     rows = [
         Session(
             session_key=get_random_string(32, ALPHABET),
             session_data=store.encode(
                 {
                     SESSION_KEY: str(user.pk),
-                    BACKEND_SESSION_KEY: "dora_site.auth.UserBackend",
+                    BACKEND_SESSION_KEY: BACKEND,
                     HASH_SESSION_KEY: user.get_session_auth_hash(),
                 }
             ),
             expire_date=expires,
         )
-        for user in users
+        for user in unique.values()
     ]
-    Session.objects.bulk_create(rows)
-    return [row.session_key for row in rows]
+    with transaction.atomic():
+        Session.objects.bulk_create(rows, batch_size=500)
+    return {pk: row.session_key for pk, row in zip(unique, rows, strict=True)}
 
 
 def cookie(session_key: str) -> str:
@@ -91,58 +118,110 @@ def cookie(session_key: str) -> str:
     return f"{session}; {settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
 
 
-# The POST: saving one answer on a page ---------------------------------------------------
+# What each page row loads -----------------------------------------------------------------
 
 
-def post_targets(tree, rng: random.Random) -> list[dict]:
-    """One target per (draft, question): the POST of the question's page that changes it.
+def members_by_team() -> dict[int, list]:
+    members: dict[int, list] = {}
+    for membership in Membership.objects.select_related("user"):
+        members.setdefault(membership.team_id, []).append(membership.user)
+    return members
+
+
+def rotated_targets(rng: random.Random, tree) -> dict[str, list[tuple]]:
+    """For each GET page row, ROTATION (user, path) pairs drawn over the whole data."""
+    User = get_user_model()
+    members = members_by_team()
+    member_users = list({u.pk: u for team in members.values() for u in team}.values())
+    teams = {team.pk: team for team in Team.objects.all()}
+    steps = len(tree.gates)
+
+    def sample(items, count=ROTATION):
+        items = list(items)
+        return rng.sample(items, min(count, len(items)))
+
+    drafts = Assessment.objects.drafts().values_list("pk", "team_id")
+    answer = [
+        (rng.choice(members[team]), f"/assessments/{draft}/answer/{step}/")
+        for draft, team in drafts
+        for step in range(1, steps + 1)
+    ]
+    submitted = Assessment.objects.submitted().values_list("pk", "team_id")
+    results = [
+        (rng.choice(members[team]), f"/assessments/{pk}/results/")
+        for pk, team in sample(submitted, ROTATION)
+    ]
+    team_pages = [(u, f"/teams/{teams[t].slug}/") for t, team in members.items() for u in team]
+    viewers = list(User.objects.filter(username__startswith=BENCH_STAFF))
+    overview_pages = math.ceil(Team.objects.count() / OVERVIEW_PAGE_SIZE)
+    overview = [
+        (viewer, f"/overview/?{urlencode({'sort': sort, 'dir': direction, 'page': page})}")
+        for viewer in viewers
+        for sort in SORTS
+        for direction in ("asc", "desc")
+        for page in range(1, overview_pages + 1)
+    ]
+    return {
+        "signed-in": [(u, "/bench/baseline-signed-in/") for u in sample(member_users)],
+        "dashboard": [(u, "/") for u in sample(member_users)],
+        "answer": sample(answer),
+        "results": results,
+        "team": sample(team_pages),
+        "overview": sample(overview),
+    }
+
+
+def post_targets(tree, rng: random.Random, count: int = POST_TARGETS) -> list[dict]:
+    """Up to `count` (draft, question) targets: the POST of the question's page that
+    changes it.
 
     Every other question on the page is sent as shown with the state "0:<its fingerprint>",
     so it counts as unchanged whatever the database holds. The target question is sent with
     a new choice and "<version>:0000000000000000", so it is written when <version> is the
     stored answer's version: wrk fills in `__version__` (and `__choice__`) per request.
     """
-    drafts = list(Assessment.objects.filter(status=Assessment.Status.DRAFT).order_by("pk"))
+    drafts = list(Assessment.objects.drafts().order_by("pk"))
     answers = {
         (a.assessment_id, a.question_id): a for a in Answer.objects.filter(assessment__in=drafts)
     }
-    members: dict[int, list] = {}
-    for membership in Membership.objects.select_related("user"):
-        members.setdefault(membership.team_id, []).append(membership.user)
+    members = members_by_team()
+    pairs = [
+        (draft, step, gate, target)
+        for draft in drafts
+        for step, gate in enumerate(tree.gates, start=1)
+        for target in gate.questions
+    ]
     targets = []
-    for draft in drafts:
-        for step, gate in enumerate(tree.gates, start=1):
-            for target in gate.questions:
-                data = {"csrfmiddlewaretoken": CSRF_SECRET}
-                for q in gate.questions:
-                    answer = answers.get((draft.pk, q.id))
-                    choice = answer_choice(answer)
-                    reason = answer.not_applicable_reason if answer else ""
-                    notes = answer.notes if answer else ""
-                    if q is target:
-                        data[f"q{q.id}-choice"] = "__choice__"
-                        state = "__version__:0000000000000000"
-                    else:
-                        data[f"q{q.id}-choice"] = choice
-                        state = f"0:{answer_fingerprint(choice, reason, notes)}"
-                    data[f"q{q.id}-reason"] = reason
-                    data[f"q{q.id}-notes"] = notes
-                    data[f"q{q.id}-state"] = state
-                data["go"] = "save"
-                stored = answers.get((draft.pk, target.id))
-                current = answer_choice(stored)
-                targets.append(
-                    {
-                        "path": f"/assessments/{draft.pk}/answer/{step}/",
-                        "question": target.id,
-                        "user": rng.choice(members[draft.team_id]),
-                        "version": stored.version if stored else 0,
-                        # The first choice differs from the stored one, so every save changes it.
-                        "first": (int(current) + 1) % 6 if current.isdigit() else 0,
-                        "body": urlencode(data),
-                    }
-                )
-    rng.shuffle(targets)  # revisits of one draft spread out over the run
+    for draft, step, gate, target in rng.sample(pairs, min(count, len(pairs))):
+        data = {"csrfmiddlewaretoken": CSRF_SECRET}
+        for q in gate.questions:
+            answer = answers.get((draft.pk, q.id))
+            choice = answer_choice(answer)
+            reason = answer.not_applicable_reason if answer else ""
+            notes = answer.notes if answer else ""
+            if q is target:
+                data[f"q{q.id}-choice"] = "__choice__"
+                state = "__version__:0000000000000000"
+            else:
+                data[f"q{q.id}-choice"] = choice
+                state = f"0:{answer_fingerprint(choice, reason, notes)}"
+            data[f"q{q.id}-reason"] = reason
+            data[f"q{q.id}-notes"] = notes
+            data[f"q{q.id}-state"] = state
+        data["go"] = "save"
+        stored = answers.get((draft.pk, target.id))
+        current = answer_choice(stored)
+        targets.append(
+            {
+                "path": f"/assessments/{draft.pk}/answer/{step}/",
+                "question": target.id,
+                "user": rng.choice(members[draft.team_id]),
+                "version": stored.version if stored else 0,
+                # The first choice differs from the stored one, so every save changes it.
+                "first": (int(current) + 1) % 6 if current.isdigit() else 0,
+                "body": urlencode(data),
+            }
+        )
     return targets
 
 
@@ -150,23 +229,34 @@ def lua_string(text: str) -> str:
     return json.dumps(text)  # URL-encoded bodies and cookies need no Lua-specific escapes
 
 
-def write_post_targets(work: Path, rng: random.Random) -> dict:
-    """Write post-targets.lua (with fresh sessions) and note the answers' version total."""
+def write_get_targets(work: Path, size: int, name: str, pairs: list[tuple], keys) -> int:
+    """Write a page's GET targets for wrk; return how many distinct (user, path) there are."""
+    lines = ["return {"]
+    for user, path in pairs:
+        lines.append(f"{{path={lua_string(path)}, cookie={lua_string(cookie(keys[user.pk]))}}},")
+    lines.append("}")
+    (work / f"targets-{size}-{name}.lua").write_text("\n".join(lines) + "\n")
+    return len({(user.pk, path) for user, path in pairs})
+
+
+def write_post_targets(work: Path, size: int, rng: random.Random) -> dict:
+    """Write the POST targets of a size (with fresh sessions); note the versions' total."""
     framework = Framework.objects.get(slug="dora")
     targets = post_targets(load_tree(framework), rng)
-    with transaction.atomic():
-        keys = sessions_for([t["user"] for t in targets])
+    keys = sessions_for([t["user"] for t in targets])
     lines = ["return {"]
-    for target, key in zip(targets, keys, strict=True):
+    for target in targets:
         lines.append(
-            f"{{path={lua_string(target['path'])}, cookie={lua_string(cookie(key))}, "
+            f"{{path={lua_string(target['path'])}, "
+            f"cookie={lua_string(cookie(keys[target['user'].pk]))}, "
             f"version={target['version']}, first={target['first']}, sent=0, "
             f"body={lua_string(target['body'])}}},"
         )
     lines.append("}")
-    (work / "post-targets.lua").write_text("\n".join(lines) + "\n")
-    info = {"targets": len(targets), "versions_before": draft_versions()}
-    (work / "post.json").write_text(json.dumps(info))
+    (work / f"targets-{size}-save.lua").write_text("\n".join(lines) + "\n")
+    distinct = len({(t["user"].pk, t["path"], t["question"]) for t in targets})
+    info = {"targets": len(targets), "distinct": distinct, "versions_before": draft_versions()}
+    (work / f"post-{size}.json").write_text(json.dumps(info))
     return info
 
 
@@ -184,6 +274,39 @@ def post_body(target: dict, version: int) -> str:
 
 
 # SQL queries per request, measured in-process ---------------------------------------------
+
+
+def representatives(tree, rng: random.Random) -> tuple[list[dict], dict]:
+    """One fixed request per page (the bench user's dashboard, the bench team's page and
+    latest result, the bench draft's largest step, the overview as a user who sees every
+    team), the same at every size, for counting queries; and a POST target to check."""
+    User = get_user_model()
+    team = Team.objects.order_by("pk")[BENCH_TEAM_INDEX]
+    draft = team.assessments.drafts().order_by("pk").first()  # seeded first: at every size
+    submitted = team.assessments.submitted().order_by("-submitted_at").first()
+    member = User.objects.get(username=BENCH_USER)
+    staff = User.objects.get(username=f"{BENCH_STAFF}-0")
+    keys = sessions_for([member, staff])
+    as_member = {"method": "GET", "cookie": cookie(keys[member.pk]), "expect": 200}
+    pages = [
+        {"name": "baseline", "path": "/bench/baseline/", **as_member},
+        {"name": "signed-in", "path": "/bench/baseline-signed-in/", **as_member},
+        {"name": "dashboard", "path": "/", **as_member},
+        {"name": "answer", "path": f"/assessments/{draft.pk}/answer/{ANSWER_STEP}/", **as_member},
+        {"name": "results", "path": f"/assessments/{submitted.pk}/results/", **as_member},
+        {"name": "team", "path": f"/teams/{team.slug}/", **as_member},
+        {
+            "name": "overview",
+            "path": "/overview/?sort=overall&dir=desc",
+            **as_member,
+            "cookie": cookie(keys[staff.pk]),
+        },
+        {"name": "save", "method": "POST", "path": "(targets)", "cookie": "", "expect": 302},
+    ]
+    path = pages[3]["path"]
+    check = next(t for t in post_targets(tree, rng, count=10**9) if t["path"] == path)
+    pages[-1]["cookie"] = cookie(sessions_for([check["user"]])[check["user"].pk])
+    return pages, check
 
 
 def count_queries(pages: list[dict], check: dict) -> dict[str, int]:
@@ -225,7 +348,7 @@ def count_queries(pages: list[dict], check: dict) -> dict[str, int]:
     return counts
 
 
-# Setup --------------------------------------------------------------------------------------
+# Sizes ------------------------------------------------------------------------------------
 
 
 def time_loaddata() -> dict:
@@ -260,31 +383,6 @@ def time_scoring(tree) -> dict:
     return figures
 
 
-def pages_to_load(member_cookie: str, staff_cookie: str) -> list[dict]:
-    team = Team.objects.order_by("pk")[BENCH_TEAM_INDEX]
-    draft = (
-        team.assessments.filter(status=Assessment.Status.DRAFT).order_by("pk").first()
-    )  # the first bench draft; seeded in the first round, so it exists at both sizes
-    submitted = team.assessments.submitted().order_by("-submitted_at").first()
-    member = {"method": "GET", "cookie": member_cookie, "expect": 200}
-    return [
-        {"name": "baseline", "path": "/bench/baseline/", **member},
-        {"name": "signed-in", "path": "/bench/baseline-signed-in/", **member},
-        {"name": "dashboard", "path": "/", **member},
-        {"name": "answer", "path": f"/assessments/{draft.pk}/answer/{ANSWER_STEP}/", **member},
-        {"name": "results", "path": f"/assessments/{submitted.pk}/results/", **member},
-        {"name": "team", "path": f"/teams/{team.slug}/", **member},
-        {"name": "overview", "path": "/overview/", **member, "cookie": staff_cookie},
-        {
-            "name": "save",
-            "method": "POST",
-            "path": "(targets)",
-            "cookie": member_cookie,
-            "expect": 302,
-        },
-    ]
-
-
 def size_of() -> dict:
     bench_team = Team.objects.order_by("pk")[BENCH_TEAM_INDEX]
     bench_user = get_user_model().objects.get(username=BENCH_USER)
@@ -292,11 +390,64 @@ def size_of() -> dict:
         "users": get_user_model().objects.count(),
         "teams": Team.objects.count(),
         "submitted": Assessment.objects.submitted().count(),
-        "drafts": Assessment.objects.filter(status=Assessment.Status.DRAFT).count(),
+        "drafts": Assessment.objects.drafts().count(),
         "answers": Answer.objects.count(),
         "bench_team_submitted": bench_team.assessments.submitted().count(),
-        "bench_user_assessments": Assessment.objects.for_user(bench_user).count(),
+        "bench_user_assessments": Assessment.objects.visible_to(bench_user).count(),
     }
+
+
+def target_for(page: str) -> float | None:
+    if page in REFERENCES:
+        return None
+    targets = TARGETS.get(connection.vendor, TARGETS["sqlite"])
+    return targets.get(page, targets[None])
+
+
+def write_size(work: Path, size: int, rng: random.Random, queries: dict) -> dict:
+    """Write a size's rotated targets and its page list for bench/run; return its record."""
+    framework = Framework.objects.get(slug="dora")
+    tree = load_tree(framework)
+    rotated = rotated_targets(rng, tree)
+    keys = sessions_for([user for pairs in rotated.values() for user, _ in pairs])
+    bench_user = get_user_model().objects.get(username=BENCH_USER)
+    keys.update(sessions_for([bench_user]))
+    distinct = {"baseline": 1}
+    rows = []
+    for name in PAGES:
+        # Empty fields are written "-": bash's read would run two tabs together.
+        if name == "baseline":
+            path, method, expect = "/bench/baseline/", "GET", 200
+            targets = "-"
+            cookie_text = cookie(keys[bench_user.pk])
+        elif name == "save":
+            info = write_post_targets(work, size, rng)
+            distinct[name] = info["distinct"]
+            method, expect, path = "POST", 302, "(targets)"
+            targets, cookie_text = str(work / f"targets-{size}-save.lua"), "-"
+        else:
+            distinct[name] = write_get_targets(work, size, name, rotated[name], keys)
+            method, expect, path = "GET", 200, "(targets)"
+            targets, cookie_text = str(work / f"targets-{size}-{name}.lua"), "-"
+        rows.append((name, method, expect, targets, cookie_text, path))
+    (work / f"pages-{size}.tsv").write_text(
+        "".join("\t".join(str(v) for v in row) + "\n" for row in rows)
+    )
+    return {
+        "size": size,
+        "data": size_of(),
+        "queries": queries,
+        "distinct_targets": distinct,
+        "targets": {name: target_for(name) for name in PAGES},
+    }
+
+
+def load_state(work: Path) -> dict:
+    return json.loads((work / "state.json").read_text())
+
+
+def save_state(work: Path, state: dict) -> None:
+    (work / "state.json").write_text(json.dumps(state, indent=2))
 
 
 def setup(work: Path) -> None:
@@ -316,58 +467,62 @@ def setup(work: Path) -> None:
     started = time.perf_counter()
     seed(SMALL, framework=framework, tree=tree, rng=rng)
     seed_seconds = time.perf_counter() - started
-    member, staff = User.objects.get(username=BENCH_USER), User.objects.get(username=BENCH_STAFF)
-    member_key, staff_key, check_key = sessions_for([member, staff, member])
-    pages = pages_to_load(cookie(member_key), cookie(staff_key))
-    save_page = next(p for p in pages if p["name"] == "save")
-    save_page["cookie"] = cookie(check_key)  # its "Saved" messages stay out of the GETs' session
-    answer_page = next(p for p in pages if p["name"] == "answer")
-    check = next(t for t in post_targets(tree, rng) if t["path"] == answer_page["path"])
     small = size_of()
-    page_size = getattr(views, "PAGE_SIZE", 20)
-    if small["bench_user_assessments"] >= page_size or small["bench_team_submitted"] >= page_size:
+    if small["bench_user_assessments"] >= PAGE_SIZE or small["bench_team_submitted"] >= PAGE_SIZE:
         say("warning: at the small size a list fills a page; a query per row would not show")
+    pages, check = representatives(tree, rng)
     queries_small = count_queries(pages, check)
 
     started = time.perf_counter()
     seed(FULL - SMALL, framework=framework, tree=tree, rng=rng)
     seed_seconds += time.perf_counter() - started
-    full = size_of()
-    queries_full = count_queries(pages, check)
-    say(f"seeded {full} in {seed_seconds:.1f} s")
+    say(f"seeded {size_of()} in {seed_seconds:.1f} s")
+    queries = count_queries(*representatives(tree, rng))
 
     say(f"scoring {SCORING_COUNT} stored assessments' answers (timed)")
-    scoring = time_scoring(tree)
-    post = write_post_targets(work, rng)
-
-    for page in pages:
-        page["target"] = (
-            None if page["name"] in REFERENCES else TARGETS.get(page["name"], DEFAULT_TARGET)
-        )
-        page["queries"] = queries_full[page["name"]]
-        page["queries_small"] = queries_small[page["name"]]
     state = {
         "database": connection.vendor,
-        "size": full,
         "size_small": small,
-        "seed_seconds": seed_seconds,
+        "queries_small": queries_small,
+        "seed_seconds": {"1": seed_seconds},
         "loaddata": loaddata,
-        "scoring": scoring,
-        "post_targets": post["targets"],
-        "pages": pages,
+        "scoring": time_scoring(tree),
+        "sizes": [write_size(work, 1, rng, queries)],
     }
-    (work / "state.json").write_text(json.dumps(state, indent=2))
-    (work / "pages.tsv").write_text(
-        "".join(f"{p['name']}\t{p['method']}\t{p['path']}\t{p['cookie']}\n" for p in pages)
+    save_state(work, state)
+
+
+def grow(work: Path, scale: int) -> None:
+    """Seed up to `scale` times size 1 and write that size's targets."""
+    state = load_state(work)
+    rng = random.Random(2026 + scale)
+    framework = Framework.objects.get(slug="dora")
+    tree = load_tree(framework)
+    target = Volume(
+        users=FULL.users * scale,
+        teams=FULL.teams * scale,
+        submitted=FULL.submitted * scale,
+        drafts=FULL.drafts * scale,
     )
+    say(f"seeding up to {target.teams} teams and {target.submitted} submitted assessments")
+    started = time.perf_counter()
+    seed(target - FULL, framework=framework, tree=tree, rng=rng)
+    state["seed_seconds"][str(scale)] = time.perf_counter() - started
+    say(f"seeded {size_of()} in {state['seed_seconds'][str(scale)]:.1f} s")
+    queries = count_queries(*representatives(tree, rng))
+    state["sizes"].append(write_size(work, scale, rng, queries))
+    save_state(work, state)
 
 
 def main() -> None:
     stage, work = sys.argv[1], Path(sys.argv[2])
     if stage == "setup":
         setup(work)
+    elif stage == "grow":
+        grow(work, int(sys.argv[3]))
     elif stage == "post-targets":
-        info = write_post_targets(work, random.Random(time.time_ns()))
+        size = int(sys.argv[3])
+        info = write_post_targets(work, size, random.Random(time.time_ns()))
         say(f"{info['targets']} POST targets written from the answers' current versions")
     else:
         raise SystemExit(f"bench: unknown stage {stage!r}")

@@ -1,10 +1,10 @@
-"""Print the benchmark's table and figures and write them to bench/results/latest.json.
+"""Print the benchmark's tables and figures and write them to bench/results/latest.json.
 
     python -m bench.report WORK_DIR
 
-Reads what bench/prepare.py (state.json, post.json) and wrk (wrk-<page>.txt) left in
-WORK_DIR. Exits non-zero when a page answered with an error or an unexpected status; a
-missed throughput target is reported, not an error.
+Reads what bench/prepare.py (state.json, post-SIZE.json) and wrk (wrk-SIZE-PAGE.txt) left
+in WORK_DIR. Exits non-zero when a page answered with an error or an unexpected status; a
+missed target is reported, not an error.
 """
 
 # ruff: noqa: E402 (Django is set up before the project's modules are imported)
@@ -21,9 +21,10 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
-from bench.prepare import draft_versions
+from bench.prepare import P95_GROWTH, PAGES, draft_versions
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ERRORS = ("status_errors", "unexpected", "connect_errors", "read_errors", "write_errors")
 
 
 def wrk_result(work: Path, name: str) -> dict:
@@ -40,81 +41,107 @@ def cpu_ms(work: Path, name: str, requests: int) -> float | None:
     return 1000 * (after - before) / ticks_per_second / requests if requests else None
 
 
+def measured(work: Path, run: str, expect: int, problems: list) -> dict:
+    result = wrk_result(work, run)
+    seconds = result["duration_us"] / 1e6
+    if result["requests"] == 0:
+        problems.append(f"{run}: no request completed")
+    if result["status_errors"] or result["unexpected"]:
+        problems.append(
+            f"{run}: {result['unexpected']} responses were not {expect} "
+            f"({result['status_errors']} were 4xx/5xx); the first: {result['first_unexpected']}"
+        )
+    if result["connect_errors"] or result["read_errors"] or result["write_errors"]:
+        problems.append(
+            f"{run}: socket errors: connect {result['connect_errors']}, read "
+            f"{result['read_errors']}, write {result['write_errors']}"
+        )
+    if result["timeouts"]:
+        problems.append(f"{run}: {result['timeouts']} requests timed out")
+    return {
+        "requests": result["requests"],
+        "sent": result["sent"],
+        "rps": result["requests"] / seconds,
+        "p50_ms": result["p50_us"] / 1000,
+        "p95_ms": result["p95_us"] / 1000,
+        "p99_ms": result["p99_us"] / 1000,
+        "cpu_ms": cpu_ms(work, run, result["requests"]),
+        "errors": {k: result[k] for k in (*ERRORS, "timeouts")},
+    }
+
+
+def size_rows(work: Path, size: dict, queries_small: dict, problems: list) -> list[dict]:
+    """One row per page of a size; a page is compared with the mean of the baseline runs
+    just before and just after it (the machine's speed drifts on a shared host)."""
+    number = size["size"]
+    baseline = measured(work, f"{number}-baseline", 200, problems)
+    rows, before = [], baseline
+    for name in PAGES:
+        if name != "baseline" and not (work / f"wrk-{number}-{name}.txt").exists():
+            continue  # not measured this time (BENCH_PAGES)
+        if name == "baseline":
+            row = {**baseline, "baseline_rps": baseline["rps"]}
+        else:
+            expect = 302 if name == "save" else 200
+            row = measured(work, f"{number}-{name}", expect, problems)
+            after = measured(work, f"{number}-baseline-after-{name}", 200, problems)
+            row["baseline_rps"] = (before["rps"] + after["rps"]) / 2
+            before = after
+        target = size["targets"][name]
+        row.update(
+            name=name,
+            target=target,
+            vs_baseline=row["rps"] / row["baseline_rps"],
+            queries=size["queries"][name],
+            queries_small=queries_small[name],
+            distinct_targets=size["distinct_targets"][name],
+        )
+        row["passed"] = None if target is None else row["vs_baseline"] >= target
+        row["queries_constant"] = row["queries"] == row["queries_small"]
+        rows.append(row)
+    post = json.loads((work / f"post-{number}.json").read_text())
+    for row in rows:
+        if row["name"] == "save":
+            row["saves_sent"] = row["sent"]
+    rows[0]["versions_before"] = post["versions_before"]
+    return rows
+
+
+def print_size(size: dict, rows: list[dict]) -> None:
+    data = size["data"]
+    print(
+        f"size {size['size']}: {data['users']} users, {data['teams']} teams, "
+        f"{data['submitted']} submitted and {data['drafts']} draft assessments, "
+        f"{data['answers']} answers"
+    )
+    header = (
+        f"{'page':<11}{'targets':>8}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'cpu ms':>8}"
+        f"{'queries':>9}{'baseline':>10}{'vs baseline':>13}{'target':>8}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        verdict = "" if row["passed"] is None else ("pass" if row["passed"] else "FAIL")
+        if not row["queries_constant"]:
+            verdict += " (queries grow)"
+        target = "" if row["target"] is None else f">={row['target']:.2f}"
+        print(
+            f"{row['name']:<11}{row['distinct_targets']:>8}{row['rps']:>8.1f}"
+            f"{row['p50_ms']:>8.1f}{row['p95_ms']:>8.1f}{row['cpu_ms'] or 0:>8.1f}"
+            f"{row['queries']:>9}{row['baseline_rps']:>10.1f}{row['vs_baseline']:>13.2f}"
+            f"{target:>8}  {verdict}"
+        )
+    print()
+
+
 def main() -> None:
     work = Path(sys.argv[1])
     state = json.loads((work / "state.json").read_text())
-    post = json.loads((work / "post.json").read_text())
     settings = json.loads((work / "settings.json").read_text())
+    problems: list[str] = []
+    sizes = state["sizes"]
+    tables = [size_rows(work, size, state["queries_small"], problems) for size in sizes]
 
-    rows, problems = [], []
-    pages = state["pages"]
-    # The baseline runs before the first page and again after every page; a page is
-    # compared with the mean of the baseline runs just before and just after it.
-    baselines = [{**pages[0], "name": f"baseline-after-{page['name']}"} for page in pages[1:]]
-    for page in [*pages, *baselines]:
-        result = wrk_result(work, page["name"])
-        seconds = result["duration_us"] / 1e6
-        rows.append(
-            {
-                **{k: page[k] for k in ("name", "method", "path", "target")},
-                "queries": page["queries"],
-                "queries_small": page["queries_small"],
-                "requests": result["requests"],
-                "rps": result["requests"] / seconds,
-                "p50_ms": result["p50_us"] / 1000,
-                "p95_ms": result["p95_us"] / 1000,
-                "p99_ms": result["p99_us"] / 1000,
-                "cpu_ms": cpu_ms(work, page["name"], result["requests"]),
-                "errors": {
-                    k: result[k]
-                    for k in (
-                        "status_errors",
-                        "unexpected",
-                        "connect_errors",
-                        "read_errors",
-                        "write_errors",
-                        "timeouts",
-                    )
-                },
-            }
-        )
-        if result["requests"] == 0:
-            problems.append(f"{page['name']}: no request completed")
-        if result["status_errors"] or result["unexpected"]:
-            problems.append(
-                f"{page['name']}: {result['unexpected']} responses were not "
-                f"{page['expect']} ({result['status_errors']} were 4xx/5xx); the first: "
-                f"{result['first_unexpected']}"
-            )
-        if result["connect_errors"] or result["read_errors"] or result["write_errors"]:
-            problems.append(
-                f"{page['name']}: socket errors: connect {result['connect_errors']}, read "
-                f"{result['read_errors']}, write {result['write_errors']}"
-            )
-        if result["timeouts"]:
-            problems.append(f"{page['name']}: {result['timeouts']} requests timed out")
-
-    by_name = {row["name"]: row for row in rows}
-    baseline_runs = [by_name["baseline"], *(by_name[b["name"]] for b in baselines)]
-    baseline = sum(run["rps"] for run in baseline_runs) / len(baseline_runs)
-    before = "baseline"
-    for page in pages[1:]:
-        row = by_name[page["name"]]
-        after = f"baseline-after-{page['name']}"
-        row["baseline_rps"] = (by_name[before]["rps"] + by_name[after]["rps"]) / 2
-        before = after
-    for row in rows:
-        row["vs_baseline"] = row["rps"] / row.get("baseline_rps", baseline)
-        row["passed"] = None if row["target"] is None else row["vs_baseline"] >= row["target"]
-        row["queries_constant"] = row["queries"] == row["queries_small"]
-    rows = [row for row in rows if not row["name"].startswith("baseline-after-")]
-
-    save = by_name["save"]
-    wrote = draft_versions() - post["versions_before"]
-    save["saves_written"] = wrote
-    save["saves_sent"] = wrk_result(work, "save")["sent"]
-
-    size, small = state["size"], state["size_small"]
     load = float(settings["load_before"].split()[0])
     print()
     print(
@@ -128,75 +155,83 @@ def main() -> None:
             f"{load:.2f}): other processes take CPU from the server, so throughput is noisy."
         )
     print(
-        f"data: {size['users']} users, {size['teams']} teams, {size['submitted']} submitted "
-        f"and {size['drafts']} draft assessments, {size['answers']} answers "
-        f"(seeded in {state['seed_seconds']:.1f} s); the bench user sees "
-        f"{size['bench_user_assessments']} assessments, its team has "
-        f"{size['bench_team_submitted']} submitted"
-    )
-    print(
-        f"small (queries counted again): {small['teams']} teams, {small['submitted']} "
-        f"submitted, {small['drafts']} drafts; the bench user sees "
-        f"{small['bench_user_assessments']}, its team has {small['bench_team_submitted']} "
-        "submitted (lists shorter than a page, so a query per row would show)"
+        "Every page but the baseline rotates over its targets: distinct (user, URL) pairs, "
+        "each signed in."
     )
     print()
-    header = (
-        f"{'page':<14}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'cpu ms':>8}{'queries':>9}"
-        f"{'small':>9}{'baseline':>10}{'vs baseline':>13}{'target':>8}  result"
-    )
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        verdict = "" if row["passed"] is None else ("pass" if row["passed"] else "FAIL")
-        if not row["queries_constant"]:
-            verdict += " (queries grow)"
-        target = "" if row["target"] is None else f">={row['target']:.2f}"
-        print(
-            f"{row['name']:<14}{row['rps']:>8.1f}{row['p50_ms']:>8.1f}{row['p95_ms']:>8.1f}"
-            f"{row['cpu_ms'] or 0:>8.1f}{row['queries']:>9}{row['queries_small']:>9}"
-            f"{row.get('baseline_rps', row['rps']):>10.1f}{row['vs_baseline']:>13.2f}{target:>8}"
-            f"  {verdict}"
+    for size, rows in zip(sizes, tables, strict=True):
+        print_size(size, rows)
+
+    growth = []
+    if len(sizes) > 1:
+        first, last = tables[0], tables[-1]
+        scale = sizes[-1]["size"]
+        header = (
+            f"{'page':<11}{'p95 x1':>9}{f'p95 x{scale}':>10}{'ratio':>8}{'target':>8}"
+            f"{'queries small/x1/x' + str(scale):>24}  result"
         )
-    print()
-    print("baseline: a bare view returning 'ok' through the same middleware, measured before the")
-    print("first page and again after each page; a page's ratio uses the baseline runs just")
-    print(f"before and after it (all {len(baseline_runs)} runs: mean {baseline:.1f} req/s, ")
-    print(
-        f"from {min(r['rps'] for r in baseline_runs):.1f} to "
-        f"{max(r['rps'] for r in baseline_runs):.1f}). signed-in: the same"
-    )
-    print("view behind login_required (it reads the session and the user), for reference.")
-    print("cpu ms: the gunicorn workers' CPU time per request; small: the queries at the small")
-    print("size. overview is the organisation overview as a staff user (every team).")
-    print(f"POST saves that wrote: {wrote} of {save['saves_sent']} sent")
-    print(
-        f"  ({save['requests']} completed in the measured window: when wrk stops, a save in "
-        "flight may still be written, and one not yet sent is not)"
-    )
+        print(f"scale: every page's p95 at {scale} times the data against size 1")
+        print(header)
+        print("-" * len(header))
+        for a, b in zip(first, last, strict=False):
+            ratio = b["p95_ms"] / a["p95_ms"] if a["p95_ms"] else float("inf")
+            constant = a["queries_small"] == a["queries"] == b["queries"]
+            item = {
+                "name": a["name"],
+                "p95_ms": {"1": a["p95_ms"], str(scale): b["p95_ms"]},
+                "ratio": ratio,
+                "passed": ratio <= P95_GROWTH,
+                "queries_constant": constant,
+            }
+            growth.append(item)
+            verdict = "pass" if item["passed"] else "FAIL"
+            if not constant:
+                verdict += " (queries grow)"
+            counts = f"{a['queries_small']}/{a['queries']}/{b['queries']}"
+            print(
+                f"{a['name']:<11}{a['p95_ms']:>9.1f}{b['p95_ms']:>10.1f}{ratio:>8.2f}"
+                f"{'<=' + str(P95_GROWTH):>8}{counts:>24}  {verdict}"
+            )
+        print()
+
+    # The saves of the last size measured: its answers' versions before it, and now.
+    wrote = draft_versions() - tables[-1][0]["versions_before"]
+    sent = sum(row.get("saves_sent", 0) for row in tables[-1])
+    print("baseline: a bare view returning 'ok' through the same middleware, measured before")
+    print("the first page and after each page; a page's ratio uses the runs around it.")
+    print("signed-in: that view behind login_required (session and user read), for reference.")
+    print("cpu ms: the gunicorn workers' CPU time per request. queries: per request at that")
+    print("size, counted in-process on a fixed representative request.")
+    print(f"POST saves that wrote: {wrote} of {sent} sent (size {sizes[-1]['size']})")
     loaddata = state["loaddata"]
     fresh, reload = loaddata["fresh"], loaddata["reload"]
-    print()
     print(
         f"loaddata dora ({loaddata['objects']} objects) into a fresh database: "
-        f"{fresh['seconds'] * 1000:.0f} ms, {fresh['ms_per_object']:.2f} ms per object; "
-        f"again (in place): {reload['seconds'] * 1000:.0f} ms, "
-        f"{reload['ms_per_object']:.2f} ms per object"
+        f"{fresh['seconds'] * 1000:.0f} ms; again (in place): {reload['seconds'] * 1000:.0f} ms"
     )
     scoring = state["scoring"]
     print(
         f"scoring {scoring['assessments']} stored assessments' answers: score() "
-        f"{scoring['score']['seconds']:.2f} s, {scoring['score']['us_per_assessment']:.0f} µs "
-        f"each; recommendations() {scoring['recommendations']['seconds']:.2f} s, "
+        f"{scoring['score']['us_per_assessment']:.0f} µs each; recommendations() "
         f"{scoring['recommendations']['us_per_assessment']:.0f} µs each"
     )
 
-    missed = [row["name"] for row in rows if row["passed"] is False]
-    growing = [row["name"] for row in rows if not row["queries_constant"]]
+    missed = [
+        f"{row['name']} (x{size['size']})"
+        for size, rows in zip(sizes, tables, strict=True)
+        for row in rows
+        if row["passed"] is False and size["size"] == 1
+    ]
+    slow = [item["name"] for item in growth if not item["passed"]]
+    growing = sorted(
+        {row["name"] for rows in tables for row in rows if not row["queries_constant"]}
+        | {item["name"] for item in growth if not item["queries_constant"]}
+    )
     print()
     print(
         "targets: "
-        + (f"missed by {', '.join(missed)}" if missed else "every page meets its target")
+        + (f"throughput missed by {', '.join(missed)}" if missed else "every page's throughput")
+        + (f"; p95 grows too much on {', '.join(slow)}" if slow else "")
         + "; query counts "
         + (f"grow with the data on {', '.join(growing)}" if growing else "do not grow")
     )
@@ -207,14 +242,17 @@ def main() -> None:
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "settings": settings,
         "database": state["database"],
-        "size": size,
-        "size_small": small,
+        "size_small": state["size_small"],
         "seed_seconds": state["seed_seconds"],
-        "baseline_rps": baseline,
-        "pages": rows,
+        "sizes": [
+            {"size": size["size"], "data": size["data"], "pages": rows}
+            for size, rows in zip(sizes, tables, strict=True)
+        ],
+        "p95_growth": growth,
         "loaddata": loaddata,
         "scoring": scoring,
         "targets_missed": missed,
+        "p95_growth_missed": slow,
         "queries_growing": growing,
         "problems": problems,
     }

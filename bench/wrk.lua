@@ -2,9 +2,11 @@
 --
 -- Environment:
 --   BENCH_EXPECT   the status every response must have (200 for pages, 302 for the POST)
---   BENCH_TARGETS  for the POST: a Lua file returning the targets that bench/prepare.py
---                  wrote; each thread cycles through its share of them, filling in the
---                  answer version it expects (the stored one, plus one per save sent)
+--   BENCH_TARGETS  a Lua file returning the targets that bench/prepare.py wrote: each a
+--                  path and a signed-in cookie (a GET), or also a body (a POST, which
+--                  fills in the answer version it expects: the stored one, plus one per
+--                  save sent). Each thread cycles through its share of them. Without it,
+--                  every request is wrk's own (the URL and headers on its command line).
 --   BENCH_THREADS  the number of wrk threads (-t), to share the targets out
 
 local threads = {}
@@ -39,6 +41,9 @@ function request()
   end
   local t = targets[position + 1]
   position = (position + 1) % #targets
+  if not t.body then
+    return wrk.format("GET", t.path, {["Cookie"] = t.cookie})
+  end
   local body = string.gsub(t.body, "__version__", tostring(t.version))
   body = string.gsub(body, "__choice__", tostring((t.first + t.sent) % 6))
   t.version = t.version + 1
@@ -51,7 +56,7 @@ end
 
 function response(status, headers, body)
   local ok = status == expect
-  if ok and targets then
+  if ok and targets and expect == 302 then
     -- A save answers with a redirect back to its answer page (not to sign-in or results).
     ok = string.find(headers["Location"] or "", "/answer/", 1, true) ~= nil
   end
