@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from .models import Answer, Assessment, Membership, Team
+from .services import assessment_delete
 
 
 class MembershipInline(admin.TabularInline):
@@ -97,3 +98,10 @@ class AssessmentAdmin(admin.ModelAdmin):
     ]
     fields = ["title", *readonly_fields]
     inlines = [AnswerInline]
+
+    def delete_model(self, request, obj):
+        assessment_delete(assessment=obj)
+
+    def delete_queryset(self, request, queryset):
+        for assessment in queryset:
+            assessment_delete(assessment=assessment)

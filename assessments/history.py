@@ -3,6 +3,12 @@ time. Pure functions over plain rows (dicts with the stored result's parts)."""
 
 from __future__ import annotations
 
+import json
+
+from django.utils import timezone
+
+from .charts import trend_chart
+
 
 def trend_series(recent: list[dict]) -> list[tuple[str, str, list]]:
     """(name, css class, one value per assessment) for the overall score and each domain
@@ -27,3 +33,27 @@ def metric_history(recent: list[dict]) -> list[dict]:
                 names.append(metric["name"])
     levels = [{m["name"]: m["performance_level"] for m in row["metrics"]} for row in recent]
     return [{"name": name, "levels": [each.get(name, "") for each in levels]} for name in names]
+
+
+def trend(rows: list[dict]) -> dict:
+    """The team page's trend part (templates/assessments/team_trend.html): the chart of
+    the latest results and the key metrics over time, oldest first. `rows` carry the stored
+    result's domains and metrics as JSON text (selectors.team_recent_results)."""
+    recent = [
+        {
+            **row,
+            "domains": json.loads(row["domains_json"]),
+            "metrics": json.loads(row["metrics_json"]),
+        }
+        for row in rows
+    ]
+    labels = [timezone.localtime(row["submitted_at"]).strftime("%d %b %Y") for row in recent]
+    series = trend_series(recent)
+    return {
+        "recent": recent,
+        "labels": labels,
+        "series": series,
+        "chart": trend_chart(labels, series),
+        "metric_history": metric_history(recent),
+        "compare_pair": (recent[-2]["pk"], recent[-1]["pk"]) if len(recent) >= 2 else None,
+    }

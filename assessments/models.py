@@ -1,14 +1,15 @@
 """Teams, their assessments against a framework, and the answers to its questions.
 
 The access rule lives here, once: `team_access` says which teams' data a user may see or
-change, and every QuerySet's `visible_to(user)` / `changeable_by(user)` applies it along
-the relation that leads to the team. Pages, downloads, forms and services read through
+change (and `may_change` says it of one team already read), and every QuerySet's
+`visible_to(user)` / `changeable_by(user)` applies it along the relation that leads to the
+team. Pages, downloads, forms and services read through
 those methods (see selectors.py) and never restate membership.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Lower
 
 from frameworks.models import MAX_SCORE, MIN_SCORE, Framework, Question
@@ -19,7 +20,24 @@ def sees_every_team(user) -> bool:
     return user.is_staff
 
 
-def team_access(user, *, change: bool, team: str = "pk") -> Q:
+def member_teams(user) -> dict[int, int]:
+    """The user's teams, each with its revision (the change token of its data), read once
+    per user object and kept on it, as Django's ModelBackend keeps a user's permissions: a
+    request's user is loaded anew for every request, so a membership change counts from
+    the next request on."""
+    teams = getattr(user, "_member_teams", None)
+    if teams is None:
+        rows = Membership.objects.filter(user=user).order_by()
+        teams = dict(rows.values_list("team_id", "team__revision__value"))
+        user._member_teams = teams
+    return teams
+
+
+def member_team_ids(user) -> frozenset[int]:
+    return frozenset(member_teams(user))
+
+
+def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -> Q:
     """THE access rule, as a filter on the team field `team` of the model queried ("pk" for
     Team itself, "team" for Assessment, "assessment__team" for Answer).
 
@@ -27,14 +45,53 @@ def team_access(user, *, change: bool, team: str = "pk") -> Q:
     - Changing (starting, answering, submitting): members of the team only.
     - Nobody who is not signed in and active sees anything.
 
-    Membership is tested as `team IN (the user's teams)`, not as a join, so the filter adds
-    no rows and leaves annotations over memberships untouched.
+    The user's teams come from member_teams (read once per request), or with `inline`,
+    from a subquery of the filtered query itself (for a request that needs nothing else
+    of them, such as a save).
     """
     if not (user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     if not change and sees_every_team(user):
         return Q()
-    return Q(**{f"{team}__in": Membership.objects.filter(user=user).values("team_id")})
+    if inline:
+        teams = Membership.objects.filter(user=user).order_by().values("team_id")
+    else:
+        teams = sorted(member_team_ids(user))
+    return Q(**{f"{team}__in": teams})
+
+
+def access_token(user) -> tuple | None:
+    """The change token of everything the access rule lets the user read: their teams'
+    revisions, or for a user who sees every team the token of every team together (see
+    all_teams_token). None when the user may read no team's data. Read it before the data
+    it stands for: then data cached under it can only be newer, never older."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if sees_every_team(user):
+        count, total, last = all_teams_token()
+        return ("every team", count, total, last) if count else None
+    teams = member_teams(user)
+    return ("teams", *sorted(teams.items())) if teams else None
+
+
+def all_teams_token() -> tuple[int, int, int | None]:
+    """(how many teams, the sum of their revisions, the largest team id).
+
+    Equal tokens stand for equal data. Every write moves some existing team's revision up
+    (a new team starts at 1), and ids are never used twice (PostgreSQL's sequences,
+    SQLite's AUTOINCREMENT). So if two moments have the same largest id, no team created
+    between them survives; the same count then means no team of the first moment was
+    deleted either; and the same sum then means no revision moved: nothing changed.
+    (A test drives random creations, changes and deletions to check it.)"""
+    totals = TeamRevision.objects.aggregate(
+        count=Count("pk"), total=Sum("value"), last=Max("team_id")
+    )
+    return totals["count"], totals["total"] or 0, totals["last"]
+
+
+def may_change(user, team_id: int) -> bool:
+    """The access rule for one team already read: may the user change its assessments?"""
+    return user.is_authenticated and user.is_active and team_id in member_team_ids(user)
 
 
 class TeamQuerySet(models.QuerySet):
@@ -67,6 +124,28 @@ class Team(models.Model):
         return self.name
 
 
+class TeamRevision(models.Model):
+    """How often the data a team's pages show has changed: the change token of cached page
+    parts (assessments/fragments.py).
+
+    Written only by the database's own triggers (migration 0006), never by Django: a team
+    gets a row at 1 when it is created, and 1 is added to it by every insert, update or
+    delete of its assessments, their answers and its memberships, by every update of the
+    team, by a change to the name of any of its members, and (to every team) by any change
+    to a framework, which every write to a framework's content makes. A trigger fires
+    whatever made the write: a service, the admin, QuerySet.update(), a bulk operation,
+    loaddata, a data migration or a script.
+    """
+
+    team = models.OneToOneField(
+        Team, on_delete=models.CASCADE, primary_key=True, related_name="revision"
+    )
+    value = models.BigIntegerField(default=1, editable=False)
+
+    def __str__(self):
+        return f"{self.team_id}: {self.value}"
+
+
 class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -89,16 +168,9 @@ class AssessmentQuerySet(models.QuerySet):
         """Assessments the user may read (the access rule, through the team)."""
         return self.filter(team_access(user, change=False, team="team"))
 
-    def changeable_by(self, user):
+    def changeable_by(self, user, *, inline: bool = False):
         """Assessments whose answers the user may change (the access rule, through the team)."""
-        return self.filter(team_access(user, change=True, team="team"))
-
-    def with_change_right(self, user):
-        """Annotate `user_may_change`: whether the user may change each assessment, by the
-        same rule as changeable_by()."""
-        return self.annotate(
-            user_may_change=Exists(Team.objects.changeable_by(user).filter(pk=OuterRef("team_id")))
-        )
+        return self.filter(team_access(user, change=True, team="team", inline=inline))
 
     def submitted(self):
         return self.filter(status=Assessment.Status.SUBMITTED)

@@ -1,14 +1,13 @@
 """The organisation overview: each team's latest submitted result per framework version,
 sorted and paginated in the database.
 
-Rows come from two queries, both scoped by the access rule (selectors.visible_latest and
-selectors.teams_without_result):
-- sorted by team, one query walks the teams in name order with their latest results joined
-  (a team without a result is one row with none);
+Both orders cost the same few queries however many teams there are, and both start from
+the access rule (selectors.visible_latest, selectors.teams_without_result, Team.visible_to):
+- sorted by team, a page is a page of teams in name order (an index on the lower-cased
+  name), each with its latest results, or one empty row when it has none;
 - sorted by a column of the result (framework, date, overall, level), the latest results
-  with a value come first, in that column's order (an index each), then every other row
-  (no result, or no value in the column) by team name.
-So a page costs the same few queries however many teams there are.
+  come first in that column's order (an index each, over the latest results only; a result
+  without a value counts as the lowest), then the teams without a result by name.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, Q
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Lower
 
@@ -57,6 +56,19 @@ class OverviewRow:
     due: bool
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the overview says of all its rows, whatever the sort and page: per framework,
+    how many teams are at each maturity level (highest first); how many rows are due; and
+    the counts that pagination needs."""
+
+    level_counts: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+    due_count: int
+    results: int  # latest results
+    without: int  # teams without a result
+    teams: int
+
+
 # Sortable columns: what each sorts the latest results by (after which, the id).
 COLUMNS = {
     "framework": ("framework__name", "framework__version"),
@@ -73,9 +85,10 @@ SORT_LABELS = {
     "level": "Level",
 }
 
-# The fields of a latest result, named from the assessment ("") or from a team ("latest__").
+# What a row shows of a latest result.
 _RESULT_FIELDS = (
     "pk",
+    "team_id",
     "title",
     "submitted_at",
     "overall_percent",
@@ -86,95 +99,66 @@ _RESULT_FIELDS = (
 )
 
 
-def _result_values(prefix: str) -> dict:
-    """The result's fields as `r_<field>`, read from the assessment (prefix "") or from a
-    team's joined latest result (prefix "latest__")."""
-    values = {f"r_{name}": F(prefix + name) for name in _RESULT_FIELDS}
-    values["r_metrics"] = KeyTransform("metrics", prefix + "result")
-    return values
-
-
-def _latest(row: dict) -> LatestResult | None:
-    if row["r_pk"] is None:
-        return None
+def _latest(row: dict) -> LatestResult:
     return LatestResult(
-        framework=f"{row['r_framework__name']} {row['r_framework__version']}",
-        assessment_id=row["r_pk"],
-        title=row["r_title"],
-        submitted_at=row["r_submitted_at"],
-        overall_percent=row["r_overall_percent"],
-        maturity_level=row["r_maturity_level"],
-        maturity_level_number=row["r_maturity_level_number"],
-        metrics=tuple((m["name"], m["performance_level"]) for m in row["r_metrics"] or ()),
+        framework=f"{row['framework__name']} {row['framework__version']}",
+        assessment_id=row["pk"],
+        title=row["title"],
+        submitted_at=row["submitted_at"],
+        overall_percent=row["overall_percent"],
+        maturity_level=row["maturity_level"],
+        maturity_level_number=row["maturity_level_number"],
+        metrics=tuple((m["name"], m["performance_level"]) for m in row["metrics"] or ()),
     )
 
 
 class Overview:
     """The overview's rows for one user and filter, in one sort order.
 
-    `count()` and slicing make it a sequence for Django's Paginator; `rows()` iterates every
-    row for the CSV download.
+    `count()` and slicing make it a sequence for Django's Paginator (sorted by team, it
+    counts and slices teams, each with all its rows); `rows()` iterates every row for the
+    CSV download.
     """
 
-    def __init__(self, user, *, framework_id: int | None, sort: str, descending: bool, now):
+    def __init__(
+        self,
+        user,
+        *,
+        framework_id: int | None,
+        sort: str,
+        descending: bool,
+        now,
+        page_number: str | None = None,
+    ):
         self.user = user
         self.framework_id = framework_id
         self.sort = sort if sort in SORTS else "team"
         self.descending = descending
         self.now = now
-        self._counts: tuple[int, int] | None = None
+        self.page_number = page_number
+        self._summary: Summary | None = None
 
-    # The two queries ------------------------------------------------------------------
+    # The queries ----------------------------------------------------------------------
 
-    def _teams_with_results(self, *, only_without_value: bool = False):
-        """Teams (the user may read) joined with their latest results: one row per team and
-        latest result, or one row for a team without. With `only_without_value`, only rows
-        whose result has no value in the sort column, and teams without a result."""
-        condition = Q(assessments__is_latest=True)
-        if self.framework_id is not None:
-            condition &= Q(assessments__framework_id=self.framework_id)
-        rows = Team.objects.visible_to(self.user).alias(
-            latest=FilteredRelation("assessments", condition=condition)
-        )
-        if only_without_value:
-            column = COLUMNS[self.sort][0]
-            rows = rows.filter(
-                Q(latest__pk__isnull=True) | Q(**{f"latest__{column}__isnull": True})
-            )
-        return rows.order_by(
-            Lower("name"), "pk", "latest__framework__name", "latest__framework__version"
-        ).values("name", "slug", team_pk=F("pk"), **_result_values("latest__"))
-
-    def _results_by_column(self):
-        """The latest results with a value in the sort column, in its order."""
-        columns = COLUMNS[self.sort]
-        order = [*columns, "pk"]
-        if self.descending:
-            order = [f"-{name}" for name in order]
-        return (
-            visible_latest(self.user, self.framework_id)
-            .filter(**{f"{columns[0]}__isnull": False})
-            .order_by(*order)
-            .values(
-                team_pk=F("team_id"),
-                name=F("team__name"),
-                slug=F("team__slug"),
-                **_result_values(""),
-            )
+    def _results(self):
+        """The latest results the user may read, as rows."""
+        return visible_latest(self.user, self.framework_id).values(
+            *_RESULT_FIELDS,
+            "team__name",
+            "team__slug",
+            metrics=KeyTransform("metrics", "result"),
         )
 
-    # A sequence for the Paginator -----------------------------------------------------
+    def _teams(self):
+        """The teams the user may read, in name order (sorted by team)."""
+        return Team.objects.visible_to(self.user).order_by(Lower("name"), "pk")
+
+    def _teams_without(self):
+        return teams_without_result(self.user, self.framework_id).order_by(Lower("name"), "pk")
 
     def count(self) -> int:
-        if self._counts is None:
-            if self.sort == "team":
-                self._counts = (0, self._teams_with_results().count())
-            else:
-                self._counts = (
-                    self._results_by_column().count(),
-                    self._teams_with_results(only_without_value=True).count(),
-                )
-        return sum(self._counts)
+        summary = self.summary()
+        return summary.teams if self.sort == "team" else summary.results + summary.without
 
     def __len__(self) -> int:
         return self.count()
@@ -182,29 +166,46 @@ class Overview:
     def __getitem__(self, index: slice) -> list[OverviewRow]:
         start, stop = index.start or 0, index.stop
         if self.sort == "team":
-            return self._rows(list(self._teams_with_results()[start:stop]))
-        self.count()
-        first, _ = self._counts
-        rows = []
+            teams = list(self._teams().values("pk", "name", "slug")[start:stop])
+            results = self._results().filter(team_id__in=[t["pk"] for t in teams])
+            by_team = defaultdict(list)
+            for row in results.order_by("framework__name", "framework__version", "pk"):
+                by_team[row["team_id"]].append(_latest(row))
+            pairs = [(team, result) for team in teams for result in by_team[team["pk"]] or [None]]
+            return self._rows(pairs)
+        first = self.summary().results
+        pairs = []
         if start < first:
-            rows += list(self._results_by_column()[start : min(stop, first)])
-        if stop > first:
-            rest = self._teams_with_results(only_without_value=True)
-            rows += list(rest[max(0, start - first) : stop - first])
-        return self._rows(rows)
+            order = [*COLUMNS[self.sort], "pk"]
+            order = [f"-{name}" if self.descending else name for name in order]
+            # The page's ids first, from the column's index alone (a deep page skips many
+            # entries), then only those rows in full.
+            ids = list(
+                visible_latest(self.user, self.framework_id)
+                .order_by(*order)
+                .values_list("pk", flat=True)[start : min(stop, first)]
+            )
+            rows = {row["pk"]: row for row in self._results().filter(pk__in=ids).order_by()}
+            for pk in ids:
+                row = rows[pk]
+                team = {"pk": row["team_id"], "name": row["team__name"], "slug": row["team__slug"]}
+                pairs.append((team, _latest(row)))
+        if stop > first and self.summary().without:
+            rest = self._teams_without().values("pk", "name", "slug")
+            pairs += [(team, None) for team in rest[max(0, start - first) : stop - first]]
+        return self._rows(pairs)
 
-    def _rows(self, rows: list[dict]) -> list[OverviewRow]:
-        drafts = draft_counts({row["team_pk"] for row in rows})
-        return [self._row(row, drafts) for row in rows]
-
-    def _row(self, row: dict, drafts: dict[int, int]) -> OverviewRow:
-        latest = _latest(row)
-        return OverviewRow(
-            team=TeamRow(row["team_pk"], row["name"], row["slug"]),
-            latest=latest,
-            drafts=drafts.get(row["team_pk"], 0),
-            due=latest is None or self.now - latest.submitted_at > DUE_AFTER,
-        )
+    def _rows(self, pairs: list[tuple[dict, LatestResult | None]]) -> list[OverviewRow]:
+        drafts = draft_counts({team["pk"] for team, _ in pairs})
+        return [
+            OverviewRow(
+                team=TeamRow(team["pk"], team["name"], team["slug"]),
+                latest=latest,
+                drafts=drafts.get(team["pk"], 0),
+                due=latest is None or self.now - latest.submitted_at > DUE_AFTER,
+            )
+            for team, latest in pairs
+        ]
 
     def rows(self, chunk: int = 500):
         """Every row, in order, a chunk of queries at a time (for the CSV download)."""
@@ -212,40 +213,54 @@ class Overview:
         for start in range(0, total, chunk):
             yield from self[start : start + chunk]
 
-    # Summaries -----------------------------------------------------------------------
+    # The summary ------------------------------------------------------------------------
 
-    def level_counts(self) -> list[tuple[str, list[tuple[str, int]]]]:
-        """Per framework, how many teams are at each maturity level (highest first)."""
-        counts: dict[str, list] = defaultdict(list)
+    def summary(self) -> Summary:
+        """The summary of every row (read once; the view may keep it under the access
+        token with `use_summary`)."""
+        if self._summary is None:
+            self._summary = self._read_summary()
+        return self._summary
+
+    def use_summary(self, summary: Summary) -> None:
+        self._summary = summary
+
+    def _read_summary(self) -> Summary:
         rows = (
             visible_latest(self.user, self.framework_id)
-            .values(
-                "framework__name", "framework__version", "maturity_level", "maturity_level_number"
+            .order_by()
+            .values("framework__name", "framework__version", "maturity_level_number")
+            .annotate(
+                n=Count("pk"),
+                old=Count("pk", filter=Q(submitted_at__lt=self.now - DUE_AFTER)),
             )
-            .annotate(n=Count("pk"))
             .values_list(
                 "framework__name",
                 "framework__version",
                 "maturity_level",
                 "maturity_level_number",
                 "n",
+                "old",
             )
         )
-        for name, version, level, number, n in rows:
+        counts: dict[str, list] = defaultdict(list)
+        results = old_results = 0
+        for name, version, level, number, n, old in rows:
             counts[f"{name} {version}"].append((number or 0, level or "Not scored", n))
-        return [
-            (framework, [(level, n) for _, level, n in sorted(items, key=lambda i: -i[0])])
+            results += n
+            old_results += old
+        without = teams_without_result(self.user, self.framework_id).count()
+        level_counts = tuple(
+            (framework, tuple((level, n) for _, level, n in sorted(items, key=lambda i: -i[0])))
             for framework, items in sorted(counts.items())
-        ]
-
-    def due_count(self) -> int:
-        """Rows whose result is over six months old, and teams without a result."""
-        old = (
-            visible_latest(self.user, self.framework_id)
-            .filter(submitted_at__lt=self.now - DUE_AFTER)
-            .count()
         )
-        return old + teams_without_result(self.user, self.framework_id).count()
+        return Summary(
+            level_counts=level_counts,
+            due_count=old_results + without,
+            results=results,
+            without=without,
+            teams=Team.objects.visible_to(self.user).count(),
+        )
 
     def metric_names(self) -> list[str]:
         """The key metrics of the frameworks whose results the overview shows."""
@@ -256,3 +271,27 @@ class Overview:
                 if domain.headline_question and domain.name not in names:
                     names.append(domain.name)
         return names
+
+
+def body(
+    rows: list[OverviewRow],
+    level_counts: list,
+    due_count: int,
+    sort: str,
+    direction: str,
+    framework_id: str,
+    frameworks: list[tuple[int, str]],
+    page_links,
+) -> dict:
+    """The overview page's body (templates/assessments/overview_body.html)."""
+    return {
+        "rows": rows,
+        "level_counts": level_counts,
+        "due_count": due_count,
+        "sort": sort,
+        "sort_columns": [(key, SORT_LABELS[key]) for key in SORTS],
+        "direction": direction,
+        "framework_id": framework_id,
+        "frameworks": frameworks,
+        "links": page_links,
+    }

@@ -8,60 +8,78 @@ number of teams, assessments or questions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, OuterRef, Subquery
-from django.db.models.fields.json import KT, KeyTransform
+from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models.fields.json import KT
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from frameworks.models import Framework
-from frameworks.tree import framework_tree
+from frameworks.tree import cached_tree, framework_tree
 
-from .models import Answer, Assessment, Membership, Team
+from .models import Answer, Assessment, Membership, Team, may_change
 
 
-def get_assessment_for(user, pk, *, for_change: bool = False, with_result: bool = False):
-    """The assessment with its team, framework and submitter, if the user may read it (or,
+def get_assessment_for(user, pk, *, for_change: bool = False, submitter: bool = True):
+    """The assessment with its team (and the team's revision, the change token of its
+    data), framework and submitter, if the user may read it (or,
     with `for_change`, change its answers); 404 if they may not read it, 403 if they may
-    read but not change it. `user_may_change` tells the page which it is."""
-    assessments = (
-        Assessment.objects.visible_to(user)
-        .with_change_right(user)
-        .select_related("team", "framework", "submitted_by")
-    )
-    if not with_result:
-        assessments = assessments.defer("result")
-    assessment = assessments.filter(pk=pk).first()
-    if assessment is None:
-        raise Http404("No such assessment.")
-    if for_change and not assessment.user_may_change:
-        raise PermissionDenied("Only members of the team can change its assessments.")
+    read but not change it. `user_may_change` tells the page which it is. Without
+    `submitter`, who submitted it is read only if asked (most pages show drafts)."""
+    if for_change:
+        # A change needs the framework (for its questions) only; the rest loads if asked.
+        # The rule is checked in the same query; a refusal says whether it may be read.
+        changeable = Assessment.objects.changeable_by(user, inline=True)
+        try:
+            assessment = changeable.select_related("framework").get(pk=pk)
+        except Assessment.DoesNotExist:
+            if Assessment.objects.visible_to(user).filter(pk=pk).exists():
+                raise PermissionDenied(
+                    "Only members of the team can change its assessments."
+                ) from None
+            raise Http404("No such assessment.") from None
+        assessment.user_may_change = True
+        return assessment
+    assessments = Assessment.objects.visible_to(user)
+    if submitter:
+        assessments = assessments.select_related("team__revision", "framework", "submitted_by")
+    else:
+        assessments = assessments.select_related("team__revision", "framework")
+    assessment = get_object_or_404(assessments, pk=pk)
+    assessment.user_may_change = may_change(user, assessment.team_id)
     return assessment
 
 
 def get_submitted_for(user, pk) -> Assessment:
     """A submitted assessment the user may read, with its stored result; a draft has no
     result yet (404)."""
-    assessment = get_assessment_for(user, pk, with_result=True)
+    assessment = get_assessment_for(user, pk)
     if not assessment.is_submitted:
         raise Http404("This assessment has no result yet.")
     return assessment
 
 
 def get_team_for(user, slug: str) -> Team:
-    """The team if the user may read its assessments; else 404."""
-    team = Team.objects.visible_to(user).filter(slug=slug).first()
-    if team is None:
-        raise Http404("No such team.")
-    return team
+    """The team, with its revision (the change token of its data), if the user may read its
+    assessments; else 404."""
+    return get_object_or_404(Team.objects.visible_to(user).select_related("revision"), slug=slug)
 
 
-def answers_by_question(assessment: Assessment, question_ids=None) -> dict[int, Answer]:
+def answers_by_question(
+    assessment: Assessment, question_ids=None, *, with_users: bool = True
+) -> dict[int, Answer]:
     """The assessment's answers by question id (or only those of `question_ids`), each with
-    who changed it last. The caller has already checked access to the assessment."""
-    answers = Answer.objects.filter(assessment=assessment).select_related("updated_by")
+    who changed it last (read with it, unless not `with_users`). The caller has already
+    checked access to the assessment."""
+    where = {"assessment_id": assessment.pk}
     if question_ids is not None:
-        answers = answers.filter(question_id__in=list(question_ids))
+        where["question_id__in"] = list(question_ids)
+    answers = Answer.objects.filter(**where).order_by()
+    if with_users:
+        answers = answers.select_related("updated_by")
     result = {}
     for answer in answers:
         answer.assessment = assessment
@@ -74,16 +92,39 @@ def question_counts(frameworks) -> dict[int, int]:
     return {f.pk: len(framework_tree(f).questions) for f in frameworks}
 
 
+# What a row needs to find its framework's cached tree.
+FRAMEWORK_KEY = ("framework_id", "framework__content_version", "framework__is_published")
+
+
+def question_totals(rows) -> dict[int, int]:
+    """Questions per framework (by id) of rows carrying FRAMEWORK_KEY."""
+    return {
+        row["framework_id"]: len(cached_tree(*(row[name] for name in FRAMEWORK_KEY)).questions)
+        for row in rows
+    }
+
+
 # The dashboard, teams and members --------------------------------------------------------
 
 
 def dashboard_assessments(user):
-    """The assessments on the user's dashboard, most recently changed first."""
+    """The assessments on the user's dashboard, most recently changed first, as rows."""
     return (
         Assessment.objects.visible_to(user)
-        .select_related("team", "framework")
-        .defer("result")
         .order_by("-updated_at", "-pk")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "updated_at",
+            "answered_count",
+            "overall_percent",
+            "maturity_level",
+            "team__name",
+            "framework__name",
+            "framework__version",
+            *FRAMEWORK_KEY,
+        )
     )
 
 
@@ -126,50 +167,51 @@ def team_members(team: Team) -> list:
 HISTORY_CHART_SIZE = 12
 
 
-def team_frameworks(team: Team) -> list[Framework]:
-    """The framework versions the team has submitted assessments of, latest used first."""
+def team_frameworks(team: Team) -> list[dict]:
+    """The framework versions the team has submitted assessments of (pk, name, version),
+    the one used last first: one latest result each."""
     return list(
-        Framework.objects.filter(
-            assessments__team=team, assessments__status=Assessment.Status.SUBMITTED
-        )
-        .annotate(latest=Max("assessments__submitted_at"))
-        .order_by("-latest", "name")
+        team.assessments.latest()
+        .order_by("-submitted_at", "-pk")
+        .values(pk=F("framework_id"), name=F("framework__name"), version=F("framework__version"))
     )
 
 
-def team_drafts(team: Team) -> list[Assessment]:
+def team_drafts(team: Team) -> list[dict]:
+    """The team's drafts, the one changed last first, as rows."""
     return list(
         team.assessments.drafts()
-        .select_related("framework")
-        .defer("result")
         .order_by("-updated_at", "-pk")
+        .values(
+            "pk", "title", "answered_count", "framework__name", "framework__version", *FRAMEWORK_KEY
+        )
     )
 
 
-def team_history(team: Team, framework: Framework):
-    """The team's submitted assessments of one framework, newest first, with the coverage
-    of each (for the paginated table)."""
+def _team_submitted(team: Team, framework_id: int):
     return (
         team.assessments.submitted()
-        .filter(framework=framework)
+        .filter(framework_id=framework_id)
         .order_by("-submitted_at", "-pk")
-        .only("pk", "team", "title", "submitted_at", "overall_percent", "maturity_level")
-        .annotate(scored=KT("result__coverage__scored"), total=KT("result__coverage__total"))
     )
 
 
-def team_recent_results(team: Team, framework: Framework) -> list[dict]:
-    """The latest HISTORY_CHART_SIZE submitted results' chart data, oldest first."""
-    rows = (
-        team.assessments.submitted()
-        .filter(framework=framework)
-        .order_by("-submitted_at", "-pk")
-        .values("pk", "submitted_at", "overall_percent")
-        .annotate(
-            domains=KeyTransform("domains", "result"), metrics=KeyTransform("metrics", "result")
-        )[:HISTORY_CHART_SIZE]
+def team_history(team: Team, framework_id: int):
+    """The team's submitted assessments of one framework, newest first, as rows with the
+    coverage of each, and the parts of the stored result that the trend chart shows
+    (domains and key metrics) as JSON text, decoded only when the chart is drawn
+    (history.trend)."""
+    return _team_submitted(team, framework_id).values(
+        "pk",
+        "title",
+        "submitted_at",
+        "overall_percent",
+        "maturity_level",
+        scored=KT("result__coverage__scored"),
+        total=KT("result__coverage__total"),
+        domains_json=KT("result__domains"),
+        metrics_json=KT("result__metrics"),
     )
-    return list(reversed(rows))
 
 
 # Comparisons -----------------------------------------------------------------------------
@@ -207,16 +249,27 @@ def latest_pair_for(user) -> tuple[int, int] | tuple[int, None] | None:
     return previous, latest["pk"]
 
 
-def notes_by_assessment(assessments) -> dict[int, dict[int, tuple[str, str]]]:
-    """For each assessment (already checked), question id -> (notes, not-applicable reason)."""
+@dataclass(frozen=True)
+class AnswerNotes:
+    """What a submitted answer says beside its score."""
+
+    not_applicable: bool
+    not_applicable_reason: str
+    notes: str
+
+
+def notes_by_assessment(assessments) -> dict[int, dict[int, AnswerNotes]]:
+    """For each assessment (already checked), question id -> its answer's notes."""
     notes: dict[int, dict] = {a.pk: {} for a in assessments}
-    for row in Answer.objects.filter(assessment__in=[a.pk for a in assessments]).values(
-        "assessment_id", "question_id", "notes", "not_applicable_reason"
-    ):
-        notes[row["assessment_id"]][row["question_id"]] = (
-            row["notes"],
-            row["not_applicable_reason"],
+    rows = (
+        Answer.objects.filter(assessment__in=[a.pk for a in assessments])
+        .order_by()
+        .values_list(
+            "assessment_id", "question_id", "not_applicable", "not_applicable_reason", "notes"
         )
+    )
+    for assessment_id, question_id, *values in rows:
+        notes[assessment_id][question_id] = AnswerNotes(*values)
     return notes
 
 
@@ -255,6 +308,7 @@ def draft_counts(team_ids) -> dict[int, int]:
     return dict(
         Assessment.objects.drafts()
         .filter(team_id__in=list(team_ids))
+        .order_by()
         .values("team")
         .annotate(n=Count("pk"))
         .values_list("team", "n")

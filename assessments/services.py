@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from frameworks.models import Framework
@@ -88,20 +89,20 @@ class SaveOutcome:
     conflicts: tuple[Conflict, ...]
 
 
-def _lock_draft(assessment: Assessment) -> None:
+def _lock_draft(assessment: Assessment, now) -> None:
     """Lock the draft's row until the transaction ends, so that saves and submits of one
     assessment run one after another; refuse a submitted one (saying who submitted it).
 
-    PostgreSQL takes the row lock (SELECT ... FOR UPDATE, which re-reads the status after
-    waiting); SQLite has no row locks, and its IMMEDIATE transactions hold the database's
+    The lock is the write that records the draft's change (its last change is now), made
+    only where the row is still a draft: PostgreSQL takes the row lock with it, and an
+    UPDATE that had to wait for another transaction's lock checks the status again after
+    the wait; SQLite has no row locks, and its IMMEDIATE transactions hold the database's
     write lock from the start of the transaction instead (see settings).
     """
-    locked = (
-        Assessment.objects.select_for_update()
-        .filter(pk=assessment.pk, status=Assessment.Status.DRAFT)
-        .values_list("pk", flat=True)
+    changed = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+        updated_at=now
     )
-    if not locked:
+    if not changed:
         raise AssessmentNotDraft(
             Assessment.objects.select_related("submitted_by").get(pk=assessment.pk)
         )
@@ -117,9 +118,10 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
     """
     if not changes:
         return SaveOutcome(saved=(), conflicts=())
-    _lock_draft(assessment)
-    existing = answers_by_question(assessment, [c.question_id for c in changes])
     now = timezone.now()
+    _lock_draft(assessment, now)
+    # Who changed an answer is needed only to report a conflict (rare): read then.
+    existing = answers_by_question(assessment, [c.question_id for c in changes], with_users=False)
     saved, conflicts, to_create, to_update = [], [], [], []
     newly_answered = 0
     for change in changes:
@@ -156,9 +158,13 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
         saved.append(change.question_id)
     if saved:
         Answer.objects.bulk_create(to_create)
-        Answer.objects.bulk_update(to_update, ANSWER_FIELDS_WRITTEN)
+        # A page changes a handful of answers: an UPDATE each is far cheaper than the
+        # CASE expressions bulk_update builds for every column.
+        for answer in to_update:
+            answer.save(update_fields=ANSWER_FIELDS_WRITTEN)
+    if newly_answered:
         Assessment.objects.filter(pk=assessment.pk).update(
-            answered_count=F("answered_count") + newly_answered, updated_at=now
+            answered_count=F("answered_count") + newly_answered
         )
     return SaveOutcome(saved=tuple(saved), conflicts=tuple(conflicts))
 
@@ -187,7 +193,7 @@ def answered_count_refresh(*, assessment: Assessment) -> None:
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     """Freeze a complete draft and store its result, computed once, with it."""
-    _lock_draft(assessment)
+    _lock_draft(assessment, timezone.now())
     locked = Assessment.objects.select_related("framework").get(pk=assessment.pk)
     tree = framework_tree(locked.framework)
     answers = answers_by_question(locked)
@@ -212,10 +218,12 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     return locked
 
 
+@transaction.atomic
 def latest_refresh(*, team_id: int, framework_id: int) -> None:
     """Mark the team's latest submitted assessment of the framework version (by submission
     time, then id) as `is_latest`, and no other. Runs inside the caller's transaction on
-    every write that changes which one is latest: a submit, a delete, a corrected date.
+    every write that changes which one is latest: a submit, a delete, a corrected date
+    (in the caller's transaction, or in one of its own).
 
     The team's row is locked first, so two submits for one team take turns and the second
     sees the first's result."""
@@ -225,6 +233,28 @@ def latest_refresh(*, team_id: int, framework_id: int) -> None:
     pairs.filter(is_latest=True).exclude(pk=latest).update(is_latest=False)
     if latest is not None:
         pairs.filter(pk=latest, is_latest=False).update(is_latest=True)
+
+
+@transaction.atomic
+def latest_rebuild() -> None:
+    """Mark every team's latest submitted assessment of each framework version from
+    scratch, for assessments written in bulk (a seeded benchmark, an import of history)."""
+    latest = (
+        Assessment.objects.submitted()
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("team_id"), F("framework_id")],
+                order_by=[F("submitted_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("pk", flat=True)
+    )
+    ids = list(latest)
+    Assessment.objects.filter(is_latest=True).update(is_latest=False)
+    for start in range(0, len(ids), 500):
+        Assessment.objects.filter(pk__in=ids[start : start + 500]).update(is_latest=True)
 
 
 @transaction.atomic

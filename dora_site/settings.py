@@ -176,13 +176,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # save that reports "Saved 2 answers" does not write the session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
-# Django's cache: per-process memory unless CACHE_URL names a shared one, which a site with
-# several app servers uses (rediscache://host:6379/1, pymemcache://host:11211, or
-# dbcache://dora_cache after `manage.py createcachetable`). The site caches no page or part
-# of one that shows a team's data; framework trees are kept per process under their content
-# version, read from the database on every request (frameworks/tree.py), so several
-# processes never disagree.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Django's cache, for parts of pages (assessments/fragments.py): per-process memory unless
+# CACHE_URL names a shared one, which a site with several app servers uses
+# (rediscache://host:6379/1, pymemcache://host:11211, or dbcache://dora_cache after
+# `manage.py createcachetable`). Every part is keyed by its viewer and by a change token
+# that database triggers keep, so per-process copies never disagree either.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://?max_entries=5000")}
 
 # Sign-in is locked for a while after repeated failures of one user name from one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -2,6 +2,7 @@
 level bounds and scores) and level badges. Found by dora_site.jinja2's environment."""
 
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -25,6 +26,7 @@ def percent(value, places: int | None = 1, missing: str = "–") -> str:
     return f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)}%"
 
 
+@lru_cache(maxsize=128)
 def level_badge(level) -> SafeString:
     """A maturity or performance level as a coloured badge ("Not scored" when empty)."""
     if not level:

@@ -3,7 +3,8 @@
 Pages, scoring and the integrity check read frameworks through this tree, never by walking
 related managers, so a page costs the same handful of queries however many questions a
 framework has. Framework content changes only when staff edit it, so the tree is cached per
-process under the framework's content version, which every edit renews.
+process under the framework's id, content version and publication, which every request
+reads from the database and every write renews (frameworks/content_version.py).
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ class FrameworkTree:
     is_published: bool
     domains: tuple[DomainNode, ...]
     levels: tuple[LevelNode, ...]  # lowest level first
+    # The framework's content version when the tree was read from the database (None for
+    # a tree read from a document): with the id, it names this content exactly.
+    content_version: object = None
     # Things derived from the content (such as pre-rendered markup) that live exactly as
     # long as this cached tree, so they are rebuilt whenever the content changes.
     memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
@@ -158,6 +162,7 @@ def framework_fields(framework: Framework) -> dict:
         "description": framework.description,
         "estimated_minutes": framework.estimated_minutes,
         "is_published": framework.is_published,
+        "content_version": framework.content_version,
     }
 
 
@@ -246,13 +251,23 @@ _CACHE_SIZE = 64
 def framework_tree(framework: Framework) -> FrameworkTree:
     """The framework's tree, from the per-process cache when its content has not changed."""
     key = (framework.pk, framework.content_version, framework.is_published)
-    tree = _cache.get(key)
-    if tree is None:
-        tree = load_tree(framework)
-        with _cache_lock:
-            if len(_cache) >= _CACHE_SIZE:
-                _cache.clear()
-            _cache[key] = tree
+    return _cache.get(key) or _keep(load_tree(framework))
+
+
+def cached_tree(pk: int, content_version, is_published: bool) -> FrameworkTree:
+    """The tree of the framework with this id, content version and publication (as read
+    from the database with the row that names the framework), from the per-process cache;
+    on a miss the framework is read afresh."""
+    return _cache.get((pk, content_version, is_published)) or _keep(
+        load_tree(Framework.objects.get(pk=pk))
+    )
+
+
+def _keep(tree: FrameworkTree) -> FrameworkTree:
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[(tree.id, tree.content_version, tree.is_published)] = tree
     return tree
 
 

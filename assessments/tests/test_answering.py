@@ -1,6 +1,7 @@
 """Answer pages: one per gate, every score with its guidance, saving only what changed."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment
@@ -208,7 +209,12 @@ def test_the_answer_page_costs_the_same_queries_however_many_questions(
     for q in questions_of(framework):
         answer(assessment, q, 2, user=member)
     member_client.get(url(assessment))  # warms the framework cache
-    # session, user, assessment, answers
+    cache.clear()
+    # session, user, the user's teams (the access rule), assessment with its team's
+    # revision, answers
+    with django_assert_num_queries(5):
+        member_client.get(url(assessment))
+    # again: the progress and the questions are kept under the team's revision
     with django_assert_num_queries(4):
         member_client.get(url(assessment))
 

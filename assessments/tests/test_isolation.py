@@ -245,3 +245,22 @@ def test_inactive_users_see_nothing(client, member, world, team):
     member.is_active = False
     assert not Assessment.objects.filter(team_access(member, change=False, team="team")).exists()
     assert not Team.objects.visible_to(member).exists()
+
+
+def test_deleting_the_latest_result_in_the_admin_shows_the_one_before(
+    client, staff_user, team, framework, member
+):
+    older = submitted_assessment(
+        team=team, framework=framework, user=member, scores=[1, 1, 1], title="Older"
+    )
+    newer = submitted_assessment(
+        team=team, framework=framework, user=member, scores=[5, 5, 5], title="Newer"
+    )
+    client.force_login(staff_user)
+    client.post(
+        reverse("admin:assessments_assessment_changelist") + "?status__exact=submitted",
+        {"action": "delete_selected", "_selected_action": [newer.pk], "post": "yes"},
+    )
+    assert not Assessment.objects.filter(pk=newer.pk).exists()
+    rows = client.get(reverse("assessments:overview")).context["page"].object_list
+    assert [row.latest.assessment_id for row in rows if row.latest] == [older.pk]

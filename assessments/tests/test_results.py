@@ -158,10 +158,12 @@ def test_the_results_page_costs_a_constant_number_of_queries(
     assessment = submitted_assessment(team=team, framework=dora, user=user, scores=dora_scores())
     url = reverse("assessments:results", args=[assessment.pk])
     tree.clear_cache()
-    # session, user, assessment with its result, answers; the first time also the
-    # framework tree (five queries)
-    with django_assert_num_queries(9):
+    # session, user, the user's teams (the access rule), assessment with its result and
+    # its team's revision, answers' notes; the first time also the framework's tree (five
+    # queries)
+    with django_assert_num_queries(10):
         first = dora_client.get(url)
+    # the body again, kept under the team's revision: no notes read
     with django_assert_num_queries(4):
         second = dora_client.get(url)
     # the same page (but for the per-request CSRF token in the sign-out form)

@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment
-from assessments.tests.make import answer, answer_all, page_data, questions_of
+from assessments.tests.make import (
+    answer,
+    answer_all,
+    make_assessment,
+    page_data,
+    questions_of,
+    submitted_assessment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +101,21 @@ def test_submit_refuses_get(member_client, draft):
 def test_a_draft_has_no_result_page_yet(member_client, draft):
     response = member_client.get(reverse("assessments:results", args=[draft.pk]))
     assert response.url == review_url(draft)
+
+
+def test_the_latest_result_per_team_and_framework_follows_submits_and_deletes(
+    team, framework, member
+):
+    from assessments.services import assessment_delete, latest_rebuild
+
+    first = submitted_assessment(team=team, framework=framework, user=member, scores=[1, 1, 1])
+    assert Assessment.objects.get(pk=first.pk).is_latest
+    second = submitted_assessment(team=team, framework=framework, user=member, scores=[2, 2, 2])
+    assert list(Assessment.objects.latest().values_list("pk", flat=True)) == [second.pk]
+    make_assessment(team=team, framework=framework, user=member)  # a draft is never latest
+    assert list(Assessment.objects.latest().values_list("pk", flat=True)) == [second.pk]
+    Assessment.objects.update(is_latest=False)
+    latest_rebuild()
+    assert list(Assessment.objects.latest().values_list("pk", flat=True)) == [second.pk]
+    assessment_delete(assessment=Assessment.objects.get(pk=second.pk))
+    assert list(Assessment.objects.latest().values_list("pk", flat=True)) == [first.pk]

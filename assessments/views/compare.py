@@ -44,7 +44,10 @@ def _id(raw) -> int:
 
 def _compare(request):
     older, newer = _pair(request)
-    notes = notes_by_assessment([older, newer])
+    notes = {
+        pk: {qid: (n.notes, n.not_applicable_reason) for qid, n in answers.items()}
+        for pk, answers in notes_by_assessment([older, newer]).items()
+    }
     comparison = compare(
         older.result,
         newer.result,

@@ -4,15 +4,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from frameworks.models import Framework
 
 from ..exports import overview_csv_lines
-from ..overview import SORT_LABELS, SORTS, Overview
+from ..fragments import cached_part, cached_value
+from ..models import access_token
+from ..overview import Overview
+from ..overview import body as overview_body
+from ..pagination import links
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _overview(request) -> Overview:
@@ -23,31 +28,58 @@ def _overview(request) -> Overview:
         sort=request.GET.get("sort", "team"),
         descending=request.GET.get("dir") == "desc",
         now=timezone.now(),
+        page_number=request.GET.get("page", "")[:12] or None,
+    )
+
+
+def _overview_body(rows: Overview) -> str:
+    framework_id = "" if rows.framework_id is None else str(rows.framework_id)
+    direction = "desc" if rows.descending else "asc"
+    page = Paginator(rows, PAGE_SIZE).get_page(rows.page_number)
+    summary = rows.summary()
+    frameworks = [(f.pk, str(f)) for f in Framework.objects.published().only("name", "version")]
+    query = f"framework={framework_id}&sort={rows.sort}&dir={direction}&"
+    return render_to_string(
+        "assessments/overview_body.html",
+        overview_body(
+            list(page.object_list),
+            summary.level_counts,
+            summary.due_count,
+            rows.sort,
+            direction,
+            framework_id,
+            frameworks,
+            links(page, query),
+        )
+        | {"page": page},
     )
 
 
 @require_safe
 @login_required
 def overview(request):
+    token = access_token(request.user)  # first: the overview can only be newer than it
     rows = _overview(request)
-    framework_id = "" if rows.framework_id is None else str(rows.framework_id)
-    direction = "desc" if rows.descending else "asc"
-    return render(
-        request,
-        "assessments/overview.html",
-        {
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-            "page_query": f"framework={framework_id}&sort={rows.sort}&dir={direction}&",
-            "level_counts": rows.level_counts(),
-            "due_count": rows.due_count(),
-            "sort": rows.sort,
-            "sort_columns": [(key, SORT_LABELS[key]) for key in SORTS],
-            "direction": direction,
-            "framework_id": framework_id,
-            "frameworks": Framework.objects.published(),
-            "nav": "overview",
-        },
+    today = rows.now.date()  # teams become due as days pass
+    # The summary (level counts, what is due, the counts pages need) is the same for every
+    # sort and page: kept once for them all.
+    rows.use_summary(
+        cached_value(
+            "overview-summary",
+            viewer=request.user,
+            token=token,
+            params=(rows.framework_id, today),
+            compute=rows.summary,
+        )
     )
+    body = cached_part(
+        "overview",
+        viewer=request.user,
+        token=token,
+        params=(rows.framework_id, rows.sort, rows.descending, rows.page_number, today),
+        build=lambda: _overview_body(rows),
+    )
+    return render(request, "assessments/overview.html", {"body": body, "nav": "overview"})
 
 
 @require_safe

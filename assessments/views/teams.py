@@ -3,20 +3,21 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from ..charts import trend_chart
-from ..history import metric_history, trend_series
+from ..fragments import cached_part
+from ..history import trend
+from ..pagination import links, page_of
 from ..selectors import (
+    HISTORY_CHART_SIZE,
     get_team_for,
-    question_counts,
+    question_totals,
     team_drafts,
     team_frameworks,
     team_history,
     team_list,
     team_members,
-    team_recent_results,
 )
 
 PAGE_SIZE = 20
@@ -27,48 +28,64 @@ TEAMS_PAGE_SIZE = 50
 @login_required
 def team_list_view(request):
     page = Paginator(team_list(request.user), TEAMS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "assessments/team_list.html", {"page": page, "nav": "teams"})
+    return render(
+        request,
+        "assessments/team_list.html",
+        {"page": page, "links": links(page), "nav": "teams"},
+    )
 
 
-def _history(team, frameworks, chosen: str, page: str) -> dict:
-    """For one framework (the chosen one, else the latest used): the trend chart, the key
-    metrics over time and the paginated list of submitted assessments."""
-    framework = next((f for f in frameworks if str(f.pk) == chosen), None)
+def _history(team, frameworks: list[dict], chosen: str, number) -> dict:
+    """For one framework (the chosen one, else the one used last): the trend of the latest
+    assessments and the paginated list of submitted assessments."""
+    framework = next((f for f in frameworks if str(f["pk"]) == chosen), None)
     framework = framework or (frameworks[0] if frameworks else None)
     if framework is None:
         return {"framework": None}
-    recent = team_recent_results(team, framework)
-    labels = [timezone.localtime(row["submitted_at"]).strftime("%d %b %Y") for row in recent]
-    series = trend_series(recent)
+    history = team_history(team, framework["pk"])
+    page = page_of(history, number, PAGE_SIZE)
+    rows = list(page.object_list)
+    # The chart shows the latest results: on the first page, the rows read already.
+    latest = rows if page.number == 1 else list(history[:HISTORY_CHART_SIZE])
     return {
         "framework": framework,
-        "page": Paginator(team_history(team, framework), PAGE_SIZE).get_page(page),
-        "page_query": f"framework={framework.pk}&",
-        "recent": recent,
-        "chart": trend_chart(labels, series),
-        "series": series,
-        "labels": labels,
-        "metric_history": metric_history(recent),
-        "compare_pair": (recent[-2]["pk"], recent[-1]["pk"]) if len(recent) >= 2 else None,
+        "page": page,
+        "rows": rows,
+        "links": links(page, f"framework={framework['pk']}&"),
+        **trend(list(reversed(latest[:HISTORY_CHART_SIZE]))),
     }
+
+
+def _team_body(team, chosen: str, number) -> str:
+    frameworks = team_frameworks(team)
+    drafts = team_drafts(team)
+    return render_to_string(
+        "assessments/team_body.html",
+        {
+            "members": team_members(team),
+            "frameworks": frameworks,
+            "drafts": drafts,
+            "question_counts": question_totals(drafts),
+            **_history(team, frameworks, chosen, number),
+        },
+    )
 
 
 @require_safe
 @login_required
 def team_detail(request, slug):
-    team = get_team_for(request.user, slug)
-    frameworks = team_frameworks(team)
-    drafts = team_drafts(team)
+    team = get_team_for(request.user, slug)  # with its revision, read before its data
+    chosen = request.GET.get("framework", "")[:12]
+    number = request.GET.get("page", "")[:12]
+    body = cached_part(
+        "team",
+        viewer=request.user,
+        token=("team", team.pk, team.revision.value),
+        params=(chosen, number),
+        build=lambda: _team_body(team, chosen, number or None),
+    )
     return render(
         request,
         "assessments/team_detail.html",
-        {
-            "team": team,
-            "members": team_members(team),
-            "frameworks": frameworks,
-            "drafts": drafts,
-            "question_counts": question_counts({draft.framework for draft in drafts}),
-            **_history(team, frameworks, request.GET.get("framework", ""), request.GET.get("page")),
-            "nav": "teams",
-        },
+        {"team": team, "body": body, "nav": "teams"},
     )

@@ -73,3 +73,23 @@ def test_the_url_helper_refuses_what_reverse_refuses():
 )
 def test_one_percent_filter_truncates_scores_and_shows_weights_as_typed(value, args, shown):
     assert percent(value, *args) == shown
+
+
+@pytest.mark.parametrize(
+    "fmt", ["j M Y", "j M Y, H:i", "j F Y", "j M Y H:i", "d/m/y G:i:s", "D j M", r"j \o\f F"]
+)
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London", "Pacific/Auckland"])
+def test_the_date_filter_formats_exactly_as_django_does(settings, fmt, zone):
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import dateformat, timezone
+
+    from dora_site.jinja2 import date
+
+    settings.TIME_ZONE = zone
+    moment = datetime(2024, 1, 1, 0, 5, 9, tzinfo=UTC)
+    for step in range(0, 400 * 24, 37):  # every month, hours around midnight and DST
+        value = moment + timedelta(hours=step)
+        expected = dateformat.format(timezone.localtime(value), fmt)
+        assert date(value, fmt) == expected, (value, fmt)
+    assert date(None) == ""
