@@ -46,18 +46,16 @@ def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -
     - Nobody who is not signed in and active sees anything.
 
     The user's teams come from member_teams (read once per request), or with `inline`,
-    from a subquery of the filtered query itself (for a request that needs nothing else
-    of them, such as a save).
+    from a join to the user's membership in the filtered query itself, for a lookup of one
+    row by a request that needs nothing else of them (a save).
     """
     if not (user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     if not change and sees_every_team(user):
         return Q()
     if inline:
-        teams = Membership.objects.filter(user=user).order_by().values("team_id")
-    else:
-        teams = sorted(member_team_ids(user))
-    return Q(**{f"{team}__in": teams})
+        return Q(**{f"{team}__memberships__user": user})
+    return Q(**{f"{team}__in": sorted(member_team_ids(user))})
 
 
 def access_token(user) -> tuple | None:
@@ -192,8 +190,8 @@ class Assessment(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    # How many questions have a score or "not applicable"; kept exact by answers_save, in
-    # the same transaction as the answers, so that lists need not count answers per row.
+    # How many questions have a score or "not applicable"; kept exact by a trigger on the
+    # answers (triggers.py), so that lists need not count answers per row.
     answered_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -113,81 +113,73 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
     """Write the answers the user changed on a page.
 
     `changes` holds only the questions whose fields differ from what the page was rendered
-    with. If someone else saved a question since then (its version moved on), their newer
-    answer is kept and the question is reported as a conflict.
+    with, each with the version of the answer the page showed. With the draft locked, an
+    answer is written only if it is still at that version (an UPDATE ... WHERE version =
+    the one shown; an INSERT where the page showed none and there is still none): if
+    someone else saved the question since, their newer answer is kept and the question is
+    reported as a conflict. (Each assessment's answered_count follows by itself: a trigger
+    keeps it, see triggers.py.)
     """
     if not changes:
         return SaveOutcome(saved=(), conflicts=())
     now = timezone.now()
     _lock_draft(assessment, now)
-    # Who changed an answer is needed only to report a conflict (rare): read then.
-    existing = answers_by_question(assessment, [c.question_id for c in changes], with_users=False)
-    saved, conflicts, to_create, to_update = [], [], [], []
-    newly_answered = 0
+    new = [change for change in changes if change.base_version == 0]
+    # Where the page showed no answer, one may have been saved since: read those only.
+    there = answers_by_question(assessment, [c.question_id for c in new], with_users=False)
+    saved, refused, to_create = [], [], []
     for change in changes:
-        answer = existing.get(change.question_id)
-        current_version = answer.version if answer else 0
-        if current_version != change.base_version:
-            conflicts.append(
-                Conflict(
-                    question_id=change.question_id,
-                    changed_by=(
-                        answer.updated_by.get_username()
-                        if answer and answer.updated_by_id
-                        else "someone"
-                    ),
-                    changed_at=answer.updated_at if answer else now,
-                    yours=change,
-                )
+        values = {
+            "score": None if change.not_applicable else change.score,
+            "not_applicable": change.not_applicable,
+            "not_applicable_reason": (
+                change.not_applicable_reason if change.not_applicable else ""
+            ),
+            "notes": change.notes,
+            "updated_by": user,
+            "updated_at": now,
+        }
+        if change.base_version == 0:
+            if change.question_id in there:
+                refused.append(change)
+                continue
+            to_create.append(
+                Answer(assessment=assessment, question_id=change.question_id, version=1, **values)
             )
+        elif not Answer.objects.filter(
+            assessment_id=assessment.pk,
+            question_id=change.question_id,
+            version=change.base_version,
+        ).update(version=F("version") + 1, **values):
+            refused.append(change)
             continue
-        if answer is None:
-            answer = Answer(assessment=assessment, question_id=change.question_id, version=0)
-            to_create.append(answer)
-        else:
-            to_update.append(answer)
-            newly_answered -= answer.is_answered
-        answer.score = None if change.not_applicable else change.score
-        answer.not_applicable = change.not_applicable
-        answer.not_applicable_reason = change.not_applicable_reason if change.not_applicable else ""
-        answer.notes = change.notes
-        answer.version += 1
-        answer.updated_by = user
-        answer.updated_at = now
-        newly_answered += answer.is_answered
         saved.append(change.question_id)
-    if saved:
-        Answer.objects.bulk_create(to_create)
-        # A page changes a handful of answers: an UPDATE each is far cheaper than the
-        # CASE expressions bulk_update builds for every column.
-        for answer in to_update:
-            answer.save(update_fields=ANSWER_FIELDS_WRITTEN)
-    if newly_answered:
-        Assessment.objects.filter(pk=assessment.pk).update(
-            answered_count=F("answered_count") + newly_answered
+    Answer.objects.bulk_create(to_create)
+    return SaveOutcome(saved=tuple(saved), conflicts=_conflicts(assessment, refused, now))
+
+
+def _conflicts(assessment: Assessment, refused: list[AnswerInput], now) -> tuple[Conflict, ...]:
+    """Who changed the refused answers since the page was shown, and when (read only when
+    there is a conflict)."""
+    if not refused:
+        return ()
+    current = answers_by_question(assessment, [c.question_id for c in refused])
+    conflicts = []
+    for change in refused:
+        answer = current.get(change.question_id)
+        conflicts.append(
+            Conflict(
+                question_id=change.question_id,
+                changed_by=(
+                    answer.updated_by.get_username()
+                    if answer and answer.updated_by_id
+                    else "someone"
+                ),
+                changed_at=answer.updated_at if answer else now,
+                yours=change,
+            )
         )
-    return SaveOutcome(saved=tuple(saved), conflicts=tuple(conflicts))
-
-
-# What a save writes of an answer that exists already.
-ANSWER_FIELDS_WRITTEN = [
-    "score",
-    "not_applicable",
-    "not_applicable_reason",
-    "notes",
-    "version",
-    "updated_by",
-    "updated_at",
-]
-
-
-def answered_count_refresh(*, assessment: Assessment) -> None:
-    """Recount the assessment's answered questions, for answers written other than through
-    answers_save (such as by hand in tests or scripts)."""
-    Assessment.objects.filter(pk=assessment.pk).update(
-        answered_count=Answer.objects.filter(assessment=assessment).answered().count(),
-        updated_at=timezone.now(),
-    )
+    return tuple(conflicts)
 
 
 @transaction.atomic

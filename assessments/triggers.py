@@ -1,7 +1,11 @@
-"""The database triggers that keep every team's revision (assessments.TeamRevision), the
-change token of cached page parts (assessments/fragments.py).
+"""The database triggers that keep two derived values exact, whatever writes the data:
 
-Triggers move the revision in the database itself, so no write can miss it: services, the
+- every team's revision (assessments.TeamRevision), the change token of cached page parts
+  (assessments/fragments.py);
+- each assessment's answered_count, the number of its answers with a score or "not
+  applicable", which lists show without counting answers.
+
+Triggers keep them in the database itself, so no write can miss them: services, the
 admin, QuerySet.update(), bulk operations, loaddata, data migrations and scripts all pass
 through them. They are installed by migration 0006 and again after every `migrate`
 (apps.py), because SQLite rebuilds a table to alter it, which drops its triggers; and
@@ -59,6 +63,25 @@ def triggers(user_table: str) -> list[tuple[str, str, str, str | None]]:
 
 CREATED = f"INSERT INTO {REVISION} (team_id, value) VALUES (NEW.id, 1);"
 
+# An answer counts as answered with a score or "not applicable" (AnswerQuerySet.answered).
+_ANSWERED = "(CASE WHEN {row}.score IS NOT NULL OR {row}.not_applicable THEN 1 ELSE 0 END)"
+
+
+def _count(row: str, sign: str) -> str:
+    answered = _ANSWERED.format(row=row)
+    return (
+        f"UPDATE assessments_assessment SET answered_count = answered_count {sign} {answered} "
+        f"WHERE id = {row}.assessment_id;"
+    )
+
+
+# (name, event, body): each answer written moves its assessment's answered_count.
+_COUNTERS = [
+    ("dora_count_answer_ins", "INSERT", _count("NEW", "+")),
+    ("dora_count_answer_upd", "UPDATE", _count("OLD", "-") + " " + _count("NEW", "+")),
+    ("dora_count_answer_del", "DELETE", _count("OLD", "-")),
+]
+
 
 def _bump(ids: str | None) -> str:
     where = "" if ids is None else f" WHERE team_id IN ({ids})"
@@ -85,6 +108,8 @@ def _all(user_table: str):
         each = "ROW" if ids is not None or condition else "STATEMENT"
         yield name, event, table, _bump(ids), each, condition
     yield "dora_rev_team_ins", "INSERT", "assessments_team", CREATED, "ROW", None
+    for name, event, body in _COUNTERS:
+        yield name, event, "assessments_answer", body, "ROW", None
 
 
 def install(connection, user_table: str) -> None:
@@ -126,3 +151,15 @@ def uninstall(connection, user_table: str) -> None:
 def move_every_revision(connection) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_bump(None))
+
+
+def recount_answered(connection) -> None:
+    """Set every assessment's answered_count from its answers (after a migration, which
+    may have written answers before the triggers were there)."""
+    answered = _ANSWERED.format(row="x")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE assessments_assessment SET answered_count = (SELECT COALESCE(SUM("
+            f"{answered}), 0) FROM assessments_answer x WHERE x.assessment_id = "
+            "assessments_assessment.id)"
+        )

@@ -267,8 +267,6 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
             maturity_level=maturity["name"] if maturity else "",
             maturity_level_number=maturity["level"] if maturity else None,
         )
-        # The count answers_save keeps: a score or not applicable, every one.
-        assessment.answered_count = len(scores)
         assessments.append(assessment)
         dates.append((created_at, submitted_at))
         for question_id, score in scores.items():
@@ -293,7 +291,6 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
         dates.append((created_at, updated_at))
         scores = _scores(rng, tree, level + 2 * pace)
         answered = rng.sample(list(scores), rng.randint(0, len(scores)))
-        assessment.answered_count = len(answered)
         for question_id in answered:
             when = created_at + (updated_at - created_at) * rng.random()
             answers.append(

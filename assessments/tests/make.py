@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from assessments.forms import answer_state
 from assessments.models import Answer, Assessment, Membership, Team
-from assessments.services import answered_count_refresh, assessment_submit, latest_refresh
+from assessments.services import assessment_submit, latest_refresh
 from frameworks.models import Question
 
 
@@ -51,7 +51,6 @@ def answer(
             "updated_at": timezone.now(),
         },
     )[0]
-    answered_count_refresh(assessment=assessment)
     return stored
 
 

@@ -178,3 +178,33 @@ def test_no_two_viewers_share_a_cached_part(team, member, teammate):
     assert part_key("team", viewer=member, token=token, params=()) != part_key(
         "team", viewer=member, token=("team", team.pk, revision(team) + 1), params=()
     )
+
+
+def test_the_answered_count_follows_every_write_to_answers(team, framework, member):
+    draft = make_assessment(team=team, framework=framework, user=member)
+    first, second, third = questions_of(framework)
+
+    def count():
+        return Assessment.objects.get(pk=draft.pk).answered_count
+
+    Answer.objects.create(assessment=draft, question=first, score=2, updated_at=draft.updated_at)
+    Answer.objects.bulk_create(
+        [
+            Answer(assessment=draft, question=second, updated_at=draft.updated_at),  # notes only
+            Answer(
+                assessment=draft,
+                question=third,
+                not_applicable=True,
+                not_applicable_reason="No such thing here",
+                updated_at=draft.updated_at,
+            ),
+        ]
+    )
+    assert count() == 2
+    Answer.objects.filter(assessment=draft, question=second).update(score=0)
+    assert count() == 3
+    Answer.objects.filter(assessment=draft, question=first).update(score=None)
+    assert count() == 2
+    Answer.objects.filter(assessment=draft, question=third).delete()
+    assert count() == 1
+    assert count() == Answer.objects.filter(assessment=draft).answered().count()
