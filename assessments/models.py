@@ -258,6 +258,9 @@ class Assessment(models.Model):
                 condition=Q(is_latest=True),
                 name="latest_by_level",
             ),
+            models.Index(
+                fields=["framework", "id"], condition=Q(is_latest=True), name="latest_by_framework"
+            ),
         ]
 
     def __str__(self):

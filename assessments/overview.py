@@ -65,16 +65,26 @@ class Summary:
     level_counts: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
     due_count: int
     results: int  # latest results
-    without: int  # teams without a result
     teams: int
+    # (framework id, how many latest results), in the order of the frameworks' names
+    frameworks: tuple[tuple[int, int], ...]
+    # how many latest results have no overall score (and so no level)
+    unscored: int
+    # the teams without a result, in name order
+    without_ids: tuple[int, ...]
+
+    @property
+    def without(self) -> int:
+        return len(self.without_ids)
 
 
-# Sortable columns: what each sorts the latest results by (after which, the id).
+# Sortable columns: the field of the latest results each sorts by (after which, the id);
+# a result without a value (no score: every answer not applicable) counts as the lowest.
 COLUMNS = {
-    "framework": ("framework__name", "framework__version"),
-    "date": ("submitted_at",),
-    "overall": ("overall_percent",),
-    "level": ("maturity_level_number",),
+    "framework": "framework",  # by the frameworks' names and versions
+    "date": "submitted_at",
+    "overall": "overall_percent",
+    "level": "maturity_level_number",
 }
 SORTS = ("team", *COLUMNS)
 SORT_LABELS = {
@@ -153,9 +163,6 @@ class Overview:
         """The teams the user may read, in name order (sorted by team)."""
         return Team.objects.visible_to(self.user).order_by(Lower("name"), "pk")
 
-    def _teams_without(self):
-        return teams_without_result(self.user, self.framework_id).order_by(Lower("name"), "pk")
-
     def count(self) -> int:
         summary = self.summary()
         return summary.teams if self.sort == "team" else summary.results + summary.without
@@ -166,7 +173,12 @@ class Overview:
     def __getitem__(self, index: slice) -> list[OverviewRow]:
         start, stop = index.start or 0, index.stop
         if self.sort == "team":
-            teams = list(self._teams().values("pk", "name", "slug")[start:stop])
+            # The page's team ids first, from the name index alone, then those teams.
+            ids = list(self._teams().values_list("pk", flat=True)[start:stop])
+            named = {
+                t["pk"]: t for t in Team.objects.filter(pk__in=ids).values("pk", "name", "slug")
+            }
+            teams = [named[pk] for pk in ids]
             results = self._results().filter(team_id__in=[t["pk"] for t in teams])
             by_team = defaultdict(list)
             for row in results.order_by("framework__name", "framework__version", "pk"):
@@ -176,24 +188,58 @@ class Overview:
         first = self.summary().results
         pairs = []
         if start < first:
-            order = [*COLUMNS[self.sort], "pk"]
-            order = [f"-{name}" if self.descending else name for name in order]
-            # The page's ids first, from the column's index alone (a deep page skips many
-            # entries), then only those rows in full.
-            ids = list(
-                visible_latest(self.user, self.framework_id)
-                .order_by(*order)
-                .values_list("pk", flat=True)[start : min(stop, first)]
-            )
+            # The page's ids first, from an index alone (a deep page skips many entries),
+            # then only those rows in full.
+            ids = self._result_ids(start, min(stop, first))
             rows = {row["pk"]: row for row in self._results().filter(pk__in=ids).order_by()}
             for pk in ids:
                 row = rows[pk]
                 team = {"pk": row["team_id"], "name": row["team__name"], "slug": row["team__slug"]}
                 pairs.append((team, _latest(row)))
-        if stop > first and self.summary().without:
-            rest = self._teams_without().values("pk", "name", "slug")
-            pairs += [(team, None) for team in rest[max(0, start - first) : stop - first]]
+        if stop > first:
+            ids = self.summary().without_ids[max(0, start - first) : stop - first]
+            named = {
+                t["pk"]: t for t in Team.objects.filter(pk__in=ids).values("pk", "name", "slug")
+            }
+            pairs += [(named[pk], None) for pk in ids]
         return self._rows(pairs)
+
+    def _segments(self) -> list[tuple]:
+        """The latest results in the sort order as consecutive segments (a queryset in its
+        order, how many rows it holds), each read from an index: by framework, each
+        framework's results in turn by id, the frameworks in the order of their names; by
+        another column, the results without a value by id, then those with one by value and
+        id. The summary knows every segment's size."""
+        latest = visible_latest(self.user, self.framework_id)
+        summary = self.summary()
+        down = "-" if self.descending else ""
+        if self.sort == "framework":
+            segments = [
+                (latest.filter(framework_id=framework_id).order_by(f"{down}pk"), count)
+                for framework_id, count in summary.frameworks
+            ]
+        else:
+            column = COLUMNS[self.sort]
+            empty = 0 if column == "submitted_at" else summary.unscored
+            segments = [
+                (latest.filter(**{f"{column}__isnull": True}).order_by(f"{down}pk"), empty),
+                (
+                    latest.filter(**{f"{column}__isnull": False}).order_by(
+                        f"{down}{column}", f"{down}pk"
+                    ),
+                    summary.results - empty,
+                ),
+            ]
+        return list(reversed(segments)) if self.descending else segments
+
+    def _result_ids(self, start: int, stop: int) -> list[int]:
+        """The ids of the latest results from `start` to `stop` in the sort order."""
+        ids, at = [], 0
+        for rows, count in self._segments():
+            if count and at < stop and start < at + count:
+                ids += rows.values_list("pk", flat=True)[max(0, start - at) : stop - at]
+            at += count
+        return ids
 
     def _rows(self, pairs: list[tuple[dict, LatestResult | None]]) -> list[OverviewRow]:
         drafts = draft_counts({team["pk"] for team, _ in pairs})
@@ -229,37 +275,50 @@ class Overview:
         rows = (
             visible_latest(self.user, self.framework_id)
             .order_by()
-            .values("framework__name", "framework__version", "maturity_level_number")
+            .values(
+                "framework_id", "framework__name", "framework__version", "maturity_level_number"
+            )
             .annotate(
                 n=Count("pk"),
                 old=Count("pk", filter=Q(submitted_at__lt=self.now - DUE_AFTER)),
+                unscored=Count("pk", filter=Q(overall_percent__isnull=True)),
             )
             .values_list(
+                "framework_id",
                 "framework__name",
                 "framework__version",
                 "maturity_level",
                 "maturity_level_number",
                 "n",
                 "old",
+                "unscored",
             )
         )
         counts: dict[str, list] = defaultdict(list)
-        results = old_results = 0
-        for name, version, level, number, n, old in rows:
+        per_framework: dict[tuple, int] = defaultdict(int)
+        old_results = unscored = 0
+        for framework_id, name, version, level, number, n, old, no_score in rows:
             counts[f"{name} {version}"].append((number or 0, level or "Not scored", n))
-            results += n
+            per_framework[(name, version, framework_id)] += n
             old_results += old
-        without = teams_without_result(self.user, self.framework_id).count()
+            unscored += no_score
+        without_ids = tuple(
+            teams_without_result(self.user, self.framework_id)
+            .order_by(Lower("name"), "pk")
+            .values_list("pk", flat=True)
+        )
         level_counts = tuple(
             (framework, tuple((level, n) for _, level, n in sorted(items, key=lambda i: -i[0])))
             for framework, items in sorted(counts.items())
         )
         return Summary(
             level_counts=level_counts,
-            due_count=old_results + without,
-            results=results,
-            without=without,
+            due_count=old_results + len(without_ids),
+            results=sum(per_framework.values()),
             teams=Team.objects.visible_to(self.user).count(),
+            frameworks=tuple((key[2], n) for key, n in sorted(per_framework.items())),
+            unscored=unscored,
+            without_ids=without_ids,
         )
 
     def metric_names(self) -> list[str]:

@@ -1,0 +1,138 @@
+"""The overview sorts and pages in the database: every sort, both directions, any page
+boundary, give the same rows as sorting them all at once would."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.overview import DUE_AFTER, Overview
+from assessments.tests.make import make_team, make_user, submitted_assessment
+from frameworks.tests.make import make_framework
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+@pytest.fixture
+def org():
+    """Two frameworks (Beta's name sorts after Alpha's), teams with results in one or
+    both, and two teams without any."""
+    alpha = make_framework(slug="alpha", name="Alpha")
+    beta = make_framework(slug="beta", name="Beta")
+    viewer = make_user("viewer", is_staff=True)
+    author = make_user("author")
+    plan = [  # team, framework, scores, days ago
+        ("delta", alpha, [1, 1, 1], 10),
+        ("Bravo", alpha, [5, 5, 5], 200),
+        ("charlie", beta, [3, 3, 3], 30),
+        ("Bravo", beta, [2, 4, 4], 40),
+        ("echo", alpha, [None, None, None], 5),  # every answer not applicable: no score
+        ("Alpha Team", beta, [4, 4, 4], 300),
+        ("foxtrot", alpha, [3, 2, 1], 50),
+    ]
+    teams = {}
+    for name, framework, scores, days in plan:
+        team = teams.get(name) or make_team(name, members=[author])
+        teams[name] = team
+        submitted_assessment(
+            team=team,
+            framework=framework,
+            user=author,
+            scores=scores,
+            when=NOW - timedelta(days=days),
+            title=f"{name} {framework.name}",
+        )
+    make_team("zulu")
+    make_team("Golf")
+    return viewer
+
+
+def expected(rows, sort, descending):
+    """The rows sorted in Python as the overview promises."""
+    with_result = [r for r in rows if r.latest]
+    without = sorted(
+        (r for r in rows if not r.latest), key=lambda r: (r.team.name.lower(), r.team.id)
+    )
+    key = {
+        "framework": lambda r: (r.latest.framework,),
+        "date": lambda r: (r.latest.submitted_at,),
+        "overall": lambda r: (r.latest.overall_percent is not None, r.latest.overall_percent or 0),
+        "level": lambda r: (
+            r.latest.maturity_level_number is not None,
+            r.latest.maturity_level_number or 0,
+        ),
+    }[sort]
+    ordered = sorted(
+        with_result, key=lambda r: (*key(r), r.latest.assessment_id), reverse=descending
+    )
+    return [(r.team.name, r.latest.title if r.latest else None) for r in ordered + without]
+
+
+def shown(rows):
+    return [(r.team.name, r.latest.title if r.latest else None) for r in rows]
+
+
+@pytest.mark.parametrize("sort", ["framework", "date", "overall", "level"])
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 20])
+def test_pages_by_a_column_join_up_to_the_whole_sorted_list(org, sort, descending, size):
+    overview = Overview(org, framework_id=None, sort=sort, descending=descending, now=NOW)
+    total = overview.count()
+    assert total == 9  # seven latest results (Bravo has two) and two teams without
+    pages = [overview[start : start + size] for start in range(0, total, size)]
+    rows = [row for page in pages for row in page]
+    assert shown(rows) == expected(rows, sort, descending)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 20])
+def test_pages_by_team_hold_whole_teams_in_name_order(org, size):
+    overview = Overview(org, framework_id=None, sort="team", descending=False, now=NOW)
+    assert overview.count() == 8  # teams
+    rows = [row for start in range(0, 8, size) for row in overview[start : start + size]]
+    assert [r.team.name for r in rows] == [
+        "Alpha Team",
+        "Bravo",
+        "Bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "Golf",
+        "zulu",
+    ]
+    assert [r.latest.framework for r in rows if r.team.name == "Bravo"] == [
+        "Alpha 1.0",
+        "Beta 1.0",
+    ]
+
+
+def test_the_summary_counts_levels_due_rows_and_what_pages_need(org):
+    summary = Overview(org, framework_id=None, sort="team", descending=False, now=NOW).summary()
+    assert summary.results == 7 and summary.teams == 8 and summary.without == 2
+    old = 2  # Bravo's Alpha (200 days) and Alpha Team's Beta (300 days)
+    assert all(days > DUE_AFTER.days for days in (200, 300))
+    assert summary.due_count == old + 2
+    assert dict(summary.level_counts)["Alpha 1.0"][0] == ("Elite", 1)
+
+
+def test_a_framework_filter_pages_its_own_results(org):
+    from frameworks.models import Framework
+
+    beta = Framework.objects.get(slug="beta")
+    overview = Overview(org, framework_id=beta.pk, sort="overall", descending=True, now=NOW)
+    rows = overview[0:20]
+    assert [r.latest.title for r in rows if r.latest] == [
+        "Alpha Team Beta",
+        "Bravo Beta",
+        "charlie Beta",
+    ]
+    # teams without a Beta result follow, by name
+    assert [r.team.name for r in rows if not r.latest] == [
+        "delta",
+        "echo",
+        "foxtrot",
+        "Golf",
+        "zulu",
+    ]
