@@ -2,8 +2,8 @@
 
 Every lookup of a team's data starts from `visible_to(user)` or `changeable_by(user)`
 (models.py), so a page can only ever show what the rule allows: anything else is "not
-found". Queries do their own select_related/only, and their number does not grow with the
-number of teams, assessments or questions.
+found". Queries do their own select_related, read rows with values() where a page shows
+rows, and their number does not grow with the number of teams, assessments or questions.
 """
 
 from __future__ import annotations
@@ -17,18 +17,17 @@ from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from frameworks.models import Framework
-from frameworks.tree import cached_tree, framework_tree
+from frameworks.tree import cached_tree
 
 from .models import Answer, Assessment, Membership, Team, may_change
 
 
 def get_assessment_for(user, pk, *, for_change: bool = False, submitter: bool = True):
     """The assessment with its team (and the team's revision, the change token of its
-    data), framework and submitter, if the user may read it (or,
-    with `for_change`, change its answers); 404 if they may not read it, 403 if they may
-    read but not change it. `user_may_change` tells the page which it is. Without
-    `submitter`, who submitted it is read only if asked (most pages show drafts)."""
+    data), framework and submitter, if the user may read it (or, with `for_change`, change
+    its answers); 404 if they may not read it, 403 if they may read but not change it.
+    `user_may_change` tells the page which it is. Without `submitter`, who submitted it is
+    read only if asked (most pages show drafts)."""
     if for_change:
         # A change needs the framework (for its questions) only; the rest loads if asked.
         # The rule is checked in the same query; a refusal says whether it may be read.
@@ -87,11 +86,6 @@ def answers_by_question(
     return result
 
 
-def question_counts(frameworks) -> dict[int, int]:
-    """Questions per framework (by id), from the cached framework trees."""
-    return {f.pk: len(framework_tree(f).questions) for f in frameworks}
-
-
 # What a row needs to find its framework's cached tree.
 FRAMEWORK_KEY = ("framework_id", "framework__content_version", "framework__is_published")
 
@@ -126,10 +120,6 @@ def dashboard_assessments(user):
             *FRAMEWORK_KEY,
         )
     )
-
-
-def user_has_teams(user) -> bool:
-    return Team.objects.visible_to(user).exists()
 
 
 def team_list(user):
@@ -279,10 +269,6 @@ def notes_by_assessment(assessments) -> dict[int, dict[int, AnswerNotes]]:
 def startable_teams(user):
     """The teams the user may start an assessment for."""
     return Team.objects.changeable_by(user).order_by("name")
-
-
-def drafts_of(team: Team, framework: Framework):
-    return team.assessments.drafts().filter(framework=framework)
 
 
 # The organisation overview: see overview.py ---------------------------------------------

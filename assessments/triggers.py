@@ -114,6 +114,7 @@ def _all(user_table: str):
 
 def install(connection, user_table: str) -> None:
     """Create every trigger that is missing (or replace it, on PostgreSQL)."""
+    # Hand-written DDL: the ORM has no way to declare a trigger.
     with connection.cursor() as cursor:
         for name, event, table, body, each, condition in _all(user_table):
             if connection.vendor == "postgresql":
@@ -139,6 +140,7 @@ def install(connection, user_table: str) -> None:
 
 
 def uninstall(connection, user_table: str) -> None:
+    # Hand-written DDL: the ORM has no way to drop a trigger.
     with connection.cursor() as cursor:
         for name, _, table, *_ in _all(user_table):
             if connection.vendor == "postgresql":
@@ -146,20 +148,3 @@ def uninstall(connection, user_table: str) -> None:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def move_every_revision(connection) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_bump(None))
-
-
-def recount_answered(connection) -> None:
-    """Set every assessment's answered_count from its answers (after a migration, which
-    may have written answers before the triggers were there)."""
-    answered = _ANSWERED.format(row="x")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE assessments_assessment SET answered_count = (SELECT COALESCE(SUM("
-            f"{answered}), 0) FROM assessments_answer x WHERE x.assessment_id = "
-            "assessments_assessment.id)"
-        )

@@ -442,6 +442,16 @@ def write_size(work: Path, size: int, rng: random.Random, queries: dict) -> dict
     }
 
 
+def settle() -> None:
+    """After seeding: the planner's statistics, and on PostgreSQL the vacuum its autovacuum
+    would otherwise run in the middle of the measurements."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+
+
 def load_state(work: Path) -> dict:
     return json.loads((work / "state.json").read_text())
 
@@ -477,6 +487,7 @@ def setup(work: Path) -> None:
     seed(FULL - SMALL, framework=framework, tree=tree, rng=rng)
     seed_seconds += time.perf_counter() - started
     say(f"seeded {size_of()} in {seed_seconds:.1f} s")
+    settle()
     queries = count_queries(*representatives(tree, rng))
 
     say(f"scoring {SCORING_COUNT} stored assessments' answers (timed)")
@@ -509,6 +520,7 @@ def grow(work: Path, scale: int) -> None:
     seed(target - FULL, framework=framework, tree=tree, rng=rng)
     state["seed_seconds"][str(scale)] = time.perf_counter() - started
     say(f"seeded {size_of()} in {state['seed_seconds'][str(scale)]:.1f} s")
+    settle()
     queries = count_queries(*representatives(tree, rng))
     state["sizes"].append(write_size(work, scale, rng, queries))
     save_state(work, state)

@@ -196,17 +196,22 @@ def test_outsiders_see_no_trace_of_another_team_in_lists(outsider_client, world)
     assert "Team A" not in body
 
 
+def try_to_save(client, draft) -> int:
+    """POST a score for the draft's first question, as its answer page would."""
+    questions = questions_of(draft.framework)
+    return client.post(
+        reverse("assessments:answer", args=[draft.pk, 1]),
+        page_data(questions[:2], **{f"q{questions[0].pk}-choice": "5"}),
+    ).status_code
+
+
 def test_a_user_who_sees_every_team_reads_but_never_writes(client, staff_user, world, team):
     client.force_login(staff_user)
     for url in reads(world, team):
         assert client.get(url, follow=True).status_code == 200, url
     draft = world["draft"]
     questions = questions_of(draft.framework)
-    save = client.post(
-        reverse("assessments:answer", args=[draft.pk, 1]),
-        page_data(questions[:2], **{f"q{questions[0].pk}-choice": "5"}),
-    )
-    assert save.status_code == 403
+    assert try_to_save(client, draft) == 403
     answer(draft, questions[0], 1)
     for question in questions[1:]:
         answer(draft, question, 1)
@@ -229,12 +234,7 @@ def test_a_user_who_sees_every_team_reads_but_never_writes(client, staff_user, w
 
 def test_outsiders_cannot_write_into_another_teams_draft(outsider_client, world, team):
     draft = world["draft"]
-    questions = questions_of(draft.framework)
-    save = outsider_client.post(
-        reverse("assessments:answer", args=[draft.pk, 1]),
-        page_data(questions[:2], **{f"q{questions[0].pk}-choice": "5"}),
-    )
-    assert save.status_code == 404
+    assert try_to_save(outsider_client, draft) == 404
     assert outsider_client.post(reverse("assessments:submit", args=[draft.pk])).status_code == 404
     assert not Answer.objects.filter(assessment=draft).exists()
 
