@@ -7,6 +7,7 @@ framework; numbers are unrounded.
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 
 from frameworks.tree import FrameworkTree
 
@@ -83,16 +84,25 @@ def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> d
     }
 
 
-def _cell(text: str) -> str:
-    """Spreadsheets run a cell that starts with = + - @ as a formula; a leading apostrophe
-    keeps people's notes as the text they wrote."""
+def csv_cell(value) -> str:
+    """Every cell of every CSV the site writes, header included, goes through here.
+
+    Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a
+    formula, whoever wrote the text: a member's notes, or a framework's names from the
+    admin or an imported document. A leading apostrophe keeps it the text it was. Numbers
+    are written unrounded and never need it; nothing is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    text = str(value)
     if text and text[0] in "=+-@\t\r":
         return "'" + text
     return text
-
-
-def _number(value) -> str:
-    return "" if value is None else repr(value)
 
 
 class _Line:
@@ -106,9 +116,9 @@ def spreadsheet_csv_lines(header: list[str], rows):
     """CSV lines for spreadsheets, one at a time (for a streamed download): a byte-order
     mark first, so that spreadsheets detect UTF-8, then the header and the rows."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow(header)
+    yield "\ufeff" + writer.writerow([csv_cell(value) for value in header])
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 def _spreadsheet_csv(header: list[str], rows) -> str:
@@ -127,21 +137,21 @@ def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
         not_applicable = bool(answer and answer.not_applicable)
         yield (
             [
-                _cell(assessment.team.name),
-                _cell(assessment.title),
+                assessment.team.name,
+                assessment.title,
                 assessment.submitted_at.isoformat(),
-                _cell(tree.name),
+                tree.name,
                 tree.version,
-                _number(document["overall_percent"]),
+                document["overall_percent"],
                 assessment.maturity_level,
-                _cell(domain["name"]),
-                _number(domain["weight"]),
-                _number(domain["percent"]),
-                _cell(question.text),
-                "" if score is None else score,
-                "yes" if not_applicable else "no",
-                _cell(answer.not_applicable_reason if answer else ""),
-                _cell(answer.notes if answer else ""),
+                domain["name"],
+                domain["weight"],
+                domain["percent"],
+                question.text,
+                score,
+                not_applicable,
+                answer.not_applicable_reason if answer else "",
+                answer.notes if answer else "",
             ]
         )
 
@@ -167,13 +177,13 @@ def _overview_rows(rows, metric_names: list[str]):
         latest = row.latest
         metrics = dict(latest.metrics) if latest else {}
         yield [
-            _cell(row.team.name),
+            row.team.name,
             latest.framework if latest else "",
-            _cell(latest.title) if latest else "",
+            latest.title if latest else "",
             latest.submitted_at.isoformat() if latest else "",
-            _number(latest.overall_percent) if latest else "",
+            latest.overall_percent if latest else None,
             latest.maturity_level if latest else "",
             *(metrics.get(name, "") for name in metric_names),
-            "yes" if row.due else "no",
+            row.due,
             row.drafts,
         ]

@@ -14,10 +14,15 @@ from django.db.models.functions import Lower
 
 from frameworks.models import MAX_SCORE, MIN_SCORE, Framework, Question
 
+VIEW_ALL_TEAMS = "assessments.view_all_teams"
+
 
 def sees_every_team(user) -> bool:
-    """Whether the user may read every team's assessments without being a member."""
-    return user.is_staff
+    """Whether the user may read every team's assessments without being a member: the
+    organisation viewer's permission (Team.Meta), given directly or through a group, and
+    every active superuser. Django's ModelBackend reads a user's permissions once per
+    user object, that is once per request."""
+    return user.has_perm(VIEW_ALL_TEAMS)
 
 
 def member_teams(user) -> dict[int, int]:
@@ -41,8 +46,11 @@ def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -
     """THE access rule, as a filter on the team field `team` of the model queried ("pk" for
     Team itself, "team" for Assessment, "assessment__team" for Answer).
 
-    - Reading: members of the team, and users who see every team.
-    - Changing (starting, answering, submitting): members of the team only.
+    - Reading: members of the team, and users who see every team (the permission
+      `assessments.view_all_teams`: organisation viewers, and superusers).
+    - Changing (starting, answering, submitting): members of the team only, whatever
+      their other permissions: nobody writes a team's answers through the site but its
+      members, superusers included. `is_staff` grants the admin, and nothing here.
     - Nobody who is not signed in and active sees anything.
 
     The user's teams come from member_teams (read once per request), or with `inline`,
@@ -115,6 +123,12 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            (
+                "view_all_teams",
+                "Can read every team's assessments, results and overview (organisation viewer)",
+            )
+        ]
         # Lists of teams (the overview, above all) sort by name regardless of case.
         indexes = [models.Index(Lower("name"), name="team_name_lower")]
 

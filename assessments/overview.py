@@ -138,7 +138,7 @@ class Overview:
         sort: str,
         descending: bool,
         now,
-        page_number: str | None = None,
+        page_number: int = 1,
     ):
         self.user = user
         self.framework_id = framework_id

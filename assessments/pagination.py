@@ -25,9 +25,9 @@ class _FirstPage:
         return self.rows[index]
 
 
-def page_of(queryset, number, per_page: int) -> Page:
-    """The page `number` (as given in a query string) of the queryset's rows."""
-    if number in (None, "", "1", 1):
+def page_of(queryset, number: int, per_page: int) -> Page:
+    """The page `number` (frameworks.params.page_param) of the queryset's rows."""
+    if number == 1:
         rows = list(queryset[: per_page + 1])
         total = len(rows) if len(rows) <= per_page else queryset.count()
         return Paginator(_FirstPage(rows[:per_page], total), per_page).page(1)

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -202,11 +203,14 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
         )
         for i in range(volume.users)
     )
-    if first_call:
-        User.objects.bulk_create(
-            User(username=f"{BENCH_STAFF}-{i}", is_staff=True, password=password)
-            for i in range(STAFF_VIEWERS)
+    if first_call:  # organisation viewers: they read every team
+        viewers = User.objects.bulk_create(
+            User(username=f"{BENCH_STAFF}-{i}", password=password) for i in range(STAFF_VIEWERS)
         )
+        viewing = Permission.objects.get(
+            content_type__app_label="assessments", codename="view_all_teams"
+        )
+        viewing.user_set.add(*viewers)
     team_start = Team.objects.count()
     teams = Team.objects.bulk_create(
         Team(name=team_name(team_start + i), slug=slugify(team_name(team_start + i)))

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 
 class ContentSecurityPolicyMiddleware:
@@ -14,4 +15,24 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Keep a signed-in user's pages out of shared caches: every response to a signed-in
+    user says `Cache-Control: private` (to be checked again before reuse), and a download
+    (an attachment: results, overview) says `no-store` as well, so that no copy of a team's
+    results stays behind. Static files are served before this runs (WhiteNoise) and keep
+    their long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            if response.get("Content-Disposition", "").startswith("attachment"):
+                patch_cache_control(response, private=True, no_store=True)
+            else:
+                patch_cache_control(response, private=True, no_cache=True)
         return response

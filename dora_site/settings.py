@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dora_site.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
@@ -176,11 +177,32 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # save that reports "Saved 2 answers" does not write the session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
+
 # Django's cache, for parts of pages (assessments/fragments.py): per-process memory unless
 # CACHE_URL names a shared one, which a site with several app servers uses
 # (rediscache://host:6379/1, pymemcache://host:11211, or dbcache://dora_cache after
 # `manage.py createcachetable`). Every part is keyed by its viewer and by a change token
 # that database triggers keep, so per-process copies never disagree either.
+def client_address_settings(proxy_count: int) -> dict:
+    """How django-axes reads the client's address, through django-ipware.
+
+    `proxy_count` (AXES_PROXY_COUNT) is how many proxies of your own stand in front of
+    gunicorn: 1 for the README's TLS proxy. With none, only REMOTE_ADDR counts and any
+    X-Forwarded-For is ignored, so a client cannot name an address to dodge a lock. With
+    N, the address is the Nth entry from the right of X-Forwarded-For: the one that your
+    outermost proxy appended; whatever a client wrote to the left of it is ignored.
+    (ipware counts the proxies named after the client in the header, one fewer than the
+    proxies in front of us; IPWARE_STRICT off lets a client's own entries stand left.)"""
+    if not proxy_count:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"]}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        "IPWARE_STRICT": False,
+    }
+
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://?max_entries=5000")}
 
 # Sign-in is locked for a while after repeated failures of one user name from one address.
@@ -189,8 +211,9 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+# (The environment variable keeps its name; axes warns of a setting called so.)
+globals().update(client_address_settings(env.int("AXES_PROXY_COUNT", default=0)))
 
 # Deployment switches. Cookies are secure by default whenever DEBUG is off; HTTPS redirect
 # and HSTS are switched on by the environment of a site that is served over HTTPS.

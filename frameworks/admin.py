@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from frameworks.params import id_param
+
 from .documents import DocumentInvalid, dump_document, export_document, parse_document
 from .forms import FrameworkImportForm, NewVersionForm
 from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
@@ -238,8 +240,11 @@ class FrameworkAdmin(FrameworkContentAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    # Each action asks for the model permission it needs (Django hides it from, and
+    # refuses it to, anyone without): publishing changes frameworks, exporting reads them.
     @admin.action(
-        description="Publish the selected frameworks (they must pass the integrity check)"
+        description="Publish the selected frameworks (they must pass the integrity check)",
+        permissions=["change"],
     )
     def publish(self, request, queryset):
         for framework in queryset:
@@ -249,7 +254,7 @@ class FrameworkAdmin(FrameworkContentAdmin):
             else:
                 messages.success(request, f"{framework} is published.")
 
-    @admin.action(description="Unpublish the selected frameworks")
+    @admin.action(description="Unpublish the selected frameworks", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
         messages.success(request, f"{count} framework(s) unpublished.")
@@ -257,7 +262,9 @@ class FrameworkAdmin(FrameworkContentAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {} if is_locked(obj) else super().get_prepopulated_fields(request, obj)
 
-    @admin.action(description="Export the selected framework as a JSON document")
+    @admin.action(
+        description="Export the selected framework as a JSON document", permissions=["view"]
+    )
     def export(self, request, queryset):
         if queryset.count() != 1:
             messages.error(request, "Choose exactly one framework to export.")
@@ -364,6 +371,15 @@ class FrameworkAdmin(FrameworkContentAdmin):
         return TemplateResponse(request, "admin/frameworks/framework/outline.html", context)
 
 
+def filter_by_id(queryset, lookup: str, value):
+    """A list filter's rows: all of them with no value, those of the id given, and none for
+    a value that is no id (as for an id that does not exist)."""
+    if not value:
+        return queryset
+    chosen = id_param(value)
+    return queryset.none() if chosen is None else queryset.filter(**{lookup: chosen})
+
+
 class DomainFrameworkFilter(admin.SimpleListFilter):
     title = "framework"
     parameter_name = "framework"
@@ -373,9 +389,7 @@ class DomainFrameworkFilter(admin.SimpleListFilter):
         return [(f.pk, str(f)) for f in Framework.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.lookup: self.value()})
-        return queryset
+        return filter_by_id(queryset, self.lookup, self.value())
 
 
 class GateInline(LockingInline, admin.TabularInline):
@@ -445,15 +459,13 @@ class QuestionDomainFilter(admin.SimpleListFilter):
         domains = Domain.objects.select_related("framework").order_by(
             "framework__name", "framework__version", "position"
         )
-        framework = request.GET.get("framework")
-        if framework and framework.isdigit():
+        framework = id_param(request.GET.get("framework"))
+        if framework is not None:
             domains = domains.filter(framework_id=framework)
         return [(d.pk, f"{d.framework}: {d.name}") for d in domains]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(gate__domain=self.value())
-        return queryset
+        return filter_by_id(queryset, "gate__domain", self.value())
 
 
 class ScoreGuidanceInline(LockingInline, admin.TabularInline):

@@ -52,9 +52,17 @@ MAX_DOMAINS = 30
 MAX_GATES_PER_DOMAIN = 30
 MAX_QUESTIONS = 500
 MAX_LEVELS = 20
+# A document is nested 11 deep (document > framework > domains > [..] > gates > ...); a
+# deeper one is no framework, and Python's JSON reader would run out of stack on it.
+MAX_DEPTH = 20
+# Whole numbers longer than this are no position, weight or bound (and Python refuses to
+# turn more than 4,300 digits into a number).
+MAX_DIGITS = 18
+# Positions and level numbers are PositiveSmallIntegerFields: at most this on every database.
+MAX_SMALL = 32767
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
-VERSION_RE = re.compile(r"^\d+(\.\d+)*$")
+VERSION_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 
 
 def _number(value: Decimal) -> int | float:
@@ -139,6 +147,81 @@ class _Field:
     required: bool = True
     max_length: int | None = None
     blank: bool = True
+    maximum: int | None = None
+
+
+class _TooLong:
+    """A JSON whole number of more than MAX_DIGITS digits, kept as text to be reported."""
+
+    def __init__(self, text: str):
+        self.digits = len(text.lstrip("-"))
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+def _whole_number(text: str):
+    return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else _TooLong(text)
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it was given more than once (the last one
+    wins in Python's reader, silently)."""
+
+    duplicates: tuple = ()
+
+
+def _object(pairs: list[tuple[str, object]]) -> _Object:
+    result = _Object(pairs)
+    if len(result) != len(pairs):
+        seen, again = set(), []
+        for key, _ in pairs:
+            if key in seen and key not in again:
+                again.append(key)
+            seen.add(key)
+        result.duplicates = tuple(again)
+    return result
+
+
+def _label(key) -> str:
+    """A key as it can be shown in a message: itself if it is plain printable text, else
+    as a JSON string with its odd characters escaped."""
+    if isinstance(key, str) and key.isprintable() and len(key) <= 60 and _is_unicode(key):
+        return key
+    return json.dumps(str(key)[:60])
+
+
+def _is_unicode(text: str) -> bool:
+    """False for text holding a lone surrogate (such as "\\ud800" in JSON), which no
+    database or page can store or show."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_NESTING = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+
+
+def _nesting_problem(text: str) -> str | None:
+    """Where the text nests objects and lists deeper than MAX_DEPTH, if it does (checked
+    before parsing: Python's JSON reader recurses once per level)."""
+    depth = 0
+    for match in _NESTING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - text.rfind("\n", 0, match.start())
+                return (
+                    f"document: nests objects and lists more than {MAX_DEPTH} levels deep "
+                    f"(at line {line} column {column})"
+                )
+        elif token in "]}":
+            depth -= 1
+    return None
 
 
 FRAMEWORK_FIELDS = (
@@ -151,26 +234,26 @@ FRAMEWORK_FIELDS = (
     _Field("domains", "list"),
 )
 LEVEL_FIELDS = (
-    _Field("level", "int"),
+    _Field("level", "int", maximum=MAX_SMALL),
     _Field("name", "text", max_length=60, blank=False),
     _Field("lower_bound", "number"),
     _Field("description", "text", required=False, max_length=400),
 )
 DOMAIN_FIELDS = (
-    _Field("position", "int"),
+    _Field("position", "int", maximum=MAX_SMALL),
     _Field("name", "text", max_length=120, blank=False),
     _Field("description", "text", required=False, max_length=2000),
     _Field("weight", "number"),
     _Field("gates", "list"),
 )
 GATE_FIELDS = (
-    _Field("position", "int"),
+    _Field("position", "int", maximum=MAX_SMALL),
     _Field("name", "text", max_length=120, blank=False),
     _Field("description", "text", required=False, max_length=2000),
     _Field("questions", "list"),
 )
 QUESTION_FIELDS = (
-    _Field("position", "int"),
+    _Field("position", "int", maximum=MAX_SMALL),
     _Field("topic", "text", max_length=80, blank=False),
     _Field("text", "text", max_length=300, blank=False),
     _Field("why_it_matters", "text", required=False, max_length=600),
@@ -201,7 +284,9 @@ class _Reader:
         known = {f.name for f in spec}
         for key in data:
             if key not in known:
-                self.problem(f"{where}.{key}", "is not a known field")
+                self.problem(f"{where}.{_label(key)}", "is not a known field")
+        for key in getattr(data, "duplicates", ()):
+            self.problem(f"{where}.{_label(key)}", "is given more than once")
         values = {}
         for field in spec:
             here = f"{where}.{field.name}"
@@ -220,6 +305,9 @@ class _Reader:
                 return ""
             if "\x00" in value:
                 self.problem(where, "must not contain NUL characters")
+            if not _is_unicode(value):
+                self.problem(where, "holds an invalid character (a lone surrogate such as \\ud800)")
+                return ""
             if not field.blank and not value.strip():
                 self.problem(where, "must not be empty")
             if field.max_length and len(value) > field.max_length:
@@ -227,9 +315,15 @@ class _Reader:
                     where, f"is {len(value)} characters long; at most {field.max_length} allowed"
                 )
             return value
+        if isinstance(value, _TooLong):
+            self.problem(where, f"is a number of {value.digits:,} digits; far too large")
+            return None
         if field.kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problem(where, "must be a whole number")
+                return None
+            if field.maximum is not None and value > field.maximum:
+                self.problem(where, f"must be at most {field.maximum:,}")
                 return None
             return value
         if field.kind == "number":
@@ -278,10 +372,15 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DocumentInvalid([f"document: is not UTF-8 text ({error.reason})"]) from None
-    elif len(raw.encode()) > MAX_DOCUMENT_BYTES:
+    elif len(raw.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
         raise DocumentInvalid([f"document: is larger than {MAX_DOCUMENT_BYTES:,} bytes"])
+    too_deep = _nesting_problem(raw)
+    if too_deep:
+        raise DocumentInvalid([too_deep])
     try:
-        data = json.loads(raw, parse_float=Decimal)
+        data = json.loads(
+            raw, parse_float=Decimal, parse_int=_whole_number, object_pairs_hook=_object
+        )
     except json.JSONDecodeError as error:
         raise DocumentInvalid(
             [
@@ -295,7 +394,9 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
         raise DocumentInvalid(["document: must be a JSON object"])
     for key in data:
         if key not in ("format", "format_version", "framework"):
-            reader.problem(key, "is not a known field")
+            reader.problem(_label(key), "is not a known field")
+    for key in data.duplicates:
+        reader.problem(_label(key), "is given more than once")
     if data.get("format") != FORMAT:
         reader.problem("format", f'must be "{FORMAT}"')
     if data.get("format_version") != FORMAT_VERSION:

@@ -8,9 +8,17 @@ from .models import Framework
 from .tree import framework_tree
 
 
+def frameworks_for(user):
+    """The frameworks the user may read on the site: the published ones, and drafts too for
+    those who may read frameworks in the admin (framework editors, superusers)."""
+    if user.is_staff and user.has_perm("frameworks.view_framework"):
+        return Framework.objects.all()
+    return Framework.objects.published()
+
+
 def get_framework_for_user(user, slug: str, version: str) -> Framework:
-    """A published framework, or for staff any framework; 404 otherwise."""
-    frameworks = Framework.objects.all() if user.is_staff else Framework.objects.published()
+    """A framework the user may read (frameworks_for); 404 otherwise."""
+    frameworks = frameworks_for(user)
     try:
         return frameworks.get(slug=slug, version=version)
     except Framework.DoesNotExist:
@@ -20,11 +28,14 @@ def get_framework_for_user(user, slug: str, version: str) -> Framework:
 @require_safe
 @login_required
 def framework_list(request):
-    frameworks = Framework.objects.all() if request.user.is_staff else Framework.objects.published()
-    frameworks = frameworks.annotate(
-        domain_count=Count("domains", distinct=True),
-        question_count=Count("domains__gates__questions", distinct=True),
-    ).order_by("name", "-version")
+    frameworks = (
+        frameworks_for(request.user)
+        .annotate(
+            domain_count=Count("domains", distinct=True),
+            question_count=Count("domains__gates__questions", distinct=True),
+        )
+        .order_by("name", "-version")
+    )
     return render(request, "frameworks/list.html", {"frameworks": frameworks, "nav": "frameworks"})
 
 

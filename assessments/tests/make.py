@@ -16,6 +16,17 @@ def make_user(username, **extra):
     )
 
 
+def make_viewer(username):
+    """An organisation viewer: reads every team (the permission, given directly)."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(username)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="assessments", codename="view_all_teams")
+    )
+    return user
+
+
 def make_team(name="Team A", members=()):
     team = Team.objects.create(name=name, slug=slugify(name))
     for member in members:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.overview import DUE_AFTER, Overview
-from assessments.tests.make import make_team, make_user, submitted_assessment
+from assessments.tests.make import make_team, make_user, make_viewer, submitted_assessment
 from frameworks.tests.make import make_framework
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def org():
     both, and two teams without any."""
     alpha = make_framework(slug="alpha", name="Alpha")
     beta = make_framework(slug="beta", name="Beta")
-    viewer = make_user("viewer", is_staff=True)
+    viewer = make_viewer("viewer")
     author = make_user("author")
     plan = [  # team, framework, scores, days ago
         ("delta", alpha, [1, 1, 1], 10),

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from frameworks.models import Framework
+from frameworks.params import id_param
 from frameworks.tree import FrameworkTree, framework_tree
 
 from .. import progress
@@ -31,9 +32,9 @@ from ..services import (
 @login_required
 def start(request):
     initial = {}
-    framework_id = request.GET.get("framework", "")
-    if framework_id.isascii() and framework_id.isdigit():
-        initial["framework"] = int(framework_id)
+    framework_id = id_param(request.GET.get("framework"))
+    if framework_id is not None:
+        initial["framework"] = framework_id
     form = StartForm(
         request.POST if request.method == "POST" else None, user=request.user, initial=initial
     )

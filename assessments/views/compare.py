@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from frameworks.params import id_param
 from frameworks.tree import framework_tree
 
 from ..comparison import NotComparable, compare
@@ -29,17 +30,12 @@ def _pair(request):
                 "Your team's latest assessment is its first of that framework: choose two "
                 "assessments below."
             )
-    a = get_submitted_for(request.user, _id(first))
-    b = get_submitted_for(request.user, _id(second))
+    # An id nobody has (0) for anything that is not one: "not found", like any other.
+    a = get_submitted_for(request.user, id_param(first) or 0)
+    b = get_submitted_for(request.user, id_param(second) or 0)
     if a.pk == b.pk:
         raise CompareRefused("Choose two different assessments to compare.")
     return (a, b) if (a.submitted_at, a.pk) <= (b.submitted_at, b.pk) else (b, a)
-
-
-def _id(raw) -> int:
-    """An assessment id from the query string; anything else is an id nobody has (404)."""
-    text = str(raw)
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
 
 
 def _compare(request):

@@ -3,6 +3,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from frameworks.params import page_param
+
 from ..fragments import cached_part
 from ..models import access_token
 from ..pagination import links, page_of
@@ -28,7 +30,7 @@ def _assessment_list(user, number) -> str:
 @require_safe
 @login_required
 def dashboard(request):
-    number = request.GET.get("page", "")[:12]
+    number = page_param(request.GET.get("page"))
     token = access_token(request.user)  # first: the list can only be newer than it
     body = ""
     if token is not None:
@@ -37,7 +39,7 @@ def dashboard(request):
             viewer=request.user,
             token=token,
             params=(number,),
-            build=lambda: _assessment_list(request.user, number or None),
+            build=lambda: _assessment_list(request.user, number),
         )
     return render(
         request,

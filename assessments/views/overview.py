@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from frameworks.models import Framework
+from frameworks.params import choice_param, id_param, page_param
 
 from ..exports import overview_csv_lines
 from ..fragments import cached_part, cached_value
 from ..models import access_token
-from ..overview import Overview
+from ..overview import SORTS, Overview
 from ..overview import body as overview_body
 from ..pagination import links
 
@@ -21,14 +22,13 @@ PAGE_SIZE = 25
 
 
 def _overview(request) -> Overview:
-    framework = request.GET.get("framework", "")
     return Overview(
         request.user,
-        framework_id=int(framework) if framework.isascii() and framework.isdigit() else None,
-        sort=request.GET.get("sort", "team"),
+        framework_id=id_param(request.GET.get("framework")),
+        sort=choice_param(request.GET.get("sort"), SORTS, "team"),
         descending=request.GET.get("dir") == "desc",
         now=timezone.now(),
-        page_number=request.GET.get("page", "")[:12] or None,
+        page_number=page_param(request.GET.get("page")),
     )
 
 

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from frameworks.params import id_param, page_param
+
 from ..fragments import cached_part
 from ..history import trend
 from ..pagination import links, page_of
@@ -27,7 +29,8 @@ TEAMS_PAGE_SIZE = 50
 @require_safe
 @login_required
 def team_list_view(request):
-    page = Paginator(team_list(request.user), TEAMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    number = page_param(request.GET.get("page"))
+    page = Paginator(team_list(request.user), TEAMS_PAGE_SIZE).get_page(number)
     return render(
         request,
         "assessments/team_list.html",
@@ -35,10 +38,10 @@ def team_list_view(request):
     )
 
 
-def _history(team, frameworks: list[dict], chosen: str, number) -> dict:
+def _history(team, frameworks: list[dict], chosen: int | None, number: int) -> dict:
     """For one framework (the chosen one, else the one used last): the trend of the latest
     assessments and the paginated list of submitted assessments."""
-    framework = next((f for f in frameworks if str(f["pk"]) == chosen), None)
+    framework = next((f for f in frameworks if f["pk"] == chosen), None)
     framework = framework or (frameworks[0] if frameworks else None)
     if framework is None:
         return {"framework": None}
@@ -56,7 +59,7 @@ def _history(team, frameworks: list[dict], chosen: str, number) -> dict:
     }
 
 
-def _team_body(team, chosen: str, number) -> str:
+def _team_body(team, chosen: int | None, number: int) -> str:
     frameworks = team_frameworks(team)
     drafts = team_drafts(team)
     return render_to_string(
@@ -75,14 +78,14 @@ def _team_body(team, chosen: str, number) -> str:
 @login_required
 def team_detail(request, slug):
     team = get_team_for(request.user, slug)  # with its revision, read before its data
-    chosen = request.GET.get("framework", "")[:12]
-    number = request.GET.get("page", "")[:12]
+    chosen = id_param(request.GET.get("framework"))
+    number = page_param(request.GET.get("page"))
     body = cached_part(
         "team",
         viewer=request.user,
         token=("team", team.pk, team.revision.value),
         params=(chosen, number),
-        build=lambda: _team_body(team, chosen, number or None),
+        build=lambda: _team_body(team, chosen, number),
     )
     return render(
         request,

@@ -159,3 +159,101 @@ def test_signing_in_survives_a_password_change_only_in_the_session_that_made_it(
     assert response.status_code == 302
     assert client.get(reverse("assessments:dashboard")).status_code == 200
     assert other.get(reverse("assessments:dashboard")).status_code == 302
+
+
+# Sign-in throttling behind a proxy -------------------------------------------------------
+
+
+def sign_in_from(client, username, password, forwarded_for):
+    """A sign-in as it reaches gunicorn through a proxy on this machine (REMOTE_ADDR is the
+    proxy) that appends the client's address to X-Forwarded-For."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def behind_proxies(settings, count: int) -> None:
+    from dora_site.settings import client_address_settings
+
+    settings.AXES_FAILURE_LIMIT = 5
+    for name, value in client_address_settings(count).items():
+        setattr(settings, name, value)
+
+
+def test_behind_the_documented_proxy_a_lock_holds_for_one_address_only(client, settings):
+    behind_proxies(settings, 1)
+    make_user("victim")
+    for _ in range(5):
+        sign_in_from(client, "victim", "wrong", "203.0.113.9")
+    assert sign_in_from(client, "victim", "victim-pass-1", "203.0.113.9").status_code == 429
+    # A client that writes its own X-Forwarded-For cannot dodge the lock: the proxy
+    # appends the address it saw, and that one counts.
+    spoofed = sign_in_from(client, "victim", "victim-pass-1", "198.51.100.1, 203.0.113.9")
+    assert spoofed.status_code == 429
+    client.logout()
+    # The same user from another address signs in: the proxy's own address locks nobody.
+    assert sign_in_from(client, "victim", "victim-pass-1", "198.51.100.4").status_code == 302
+
+
+def test_without_the_proxy_setting_forwarded_headers_are_ignored(client, settings):
+    behind_proxies(settings, 0)
+    make_user("victim")
+    for n in range(5):
+        sign_in_from(client, "victim", "wrong", f"203.0.113.{n}")
+    # Each failure named another address, but only REMOTE_ADDR counts: locked.
+    assert sign_in_from(client, "victim", "victim-pass-1", "198.51.100.4").status_code == 429
+
+
+# Caching by browsers and proxies ---------------------------------------------------------
+
+
+def test_signed_in_pages_are_private_and_downloads_are_not_stored(client):
+    from frameworks.tests.make import make_framework
+
+    framework = make_framework(weights=(60, 40), questions=(2, 1))
+    member = make_user("mia")
+    team = make_team("Team A", members=[member])
+    done = submitted_assessment(team=team, framework=framework, user=member, scores=[1, 2, 3])
+    client.force_login(member)
+    for url in (
+        reverse("assessments:dashboard"),
+        reverse("assessments:results", args=[done.pk]),
+        reverse("assessments:team_detail", args=[team.slug]),
+    ):
+        header = client.get(url)["Cache-Control"]
+        assert "private" in header and "public" not in header, url
+    for url in (
+        reverse("assessments:results_csv", args=[done.pk]),
+        reverse("assessments:results_json", args=[done.pk]),
+        reverse("assessments:overview_csv"),
+    ):
+        header = client.get(url)["Cache-Control"]
+        assert "private" in header and "no-store" in header, url
+
+
+# Formulas in CSV cells ---------------------------------------------------------------------
+
+
+def test_framework_content_reaches_no_csv_cell_as_a_formula(client):
+    from frameworks.models import Domain, Framework, MaturityLevel
+    from frameworks.tests.make import make_framework
+
+    framework = make_framework(weights=(60, 40), questions=(2, 1))
+    member = make_user("mia")
+    team = make_team("@Team", members=[member])
+    Framework.objects.filter(pk=framework.pk).update(name="=HYPERLINK(1)")
+    Domain.objects.filter(framework=framework).update(name="+SUM(1)")
+    MaturityLevel.objects.filter(framework=framework).update(name="-1+2")
+    done = submitted_assessment(team=team, framework=framework, user=member, scores=[1, 2, 3])
+    client.force_login(member)
+    results = client.get(reverse("assessments:results_csv", args=[done.pk])).content.decode()
+    overview = b"".join(client.get(reverse("assessments:overview_csv")).streaming_content).decode()
+    for text in (results, overview):
+        cells = [cell for line in text.splitlines() for cell in line.split(",")]
+        assert not [c for c in cells if c.lstrip("\ufeff").startswith(("=", "+", "@"))], text
+        assert not [c for c in cells if c.startswith("-") and not c[1:2].isdigit()], text
+    assert "'=HYPERLINK(1)" in results and "'+SUM(1)" in results and "'-1+2" in results
+    assert "'@Team" in overview and "'-1+2" in overview
