@@ -84,6 +84,9 @@ class Comparison:
     overall_change: float | None
     level_before: str
     level_after: str
+    # the stored results' delivery performance (None for a framework without key metrics)
+    delivery_before: dict | None
+    delivery_after: dict | None
     domains: tuple[DomainChange, ...]
     questions: tuple[QuestionChange, ...]  # the questions that moved most first
     metrics: tuple[tuple[str, str, str], ...]  # (metric, level before, level after)
@@ -166,6 +169,8 @@ def compare(
         overall_change=_change(older["overall_percent"], newer["overall_percent"]),
         level_before=(older["maturity_level"] or {}).get("name", ""),
         level_after=(newer["maturity_level"] or {}).get("name", ""),
+        delivery_before=older.get("delivery_performance"),
+        delivery_after=newer.get("delivery_performance"),
         domains=tuple(domains),
         questions=tuple(questions),
         metrics=metrics,

@@ -13,6 +13,10 @@ from frameworks.tree import FrameworkTree
 
 from .models import Assessment
 
+# The JSON download's own format: 2 added question codes and topics, the maturity level's
+# position and bound, the delivery performance and the recommendations' reasons.
+JSON_FORMAT_VERSION = 2
+
 CSV_HEADER = [
     "team",
     "assessment title",
@@ -21,15 +25,41 @@ CSV_HEADER = [
     "version",
     "overall percent",
     "maturity level",
+    "maturity level position",
+    "maturity level lower bound",
+    "delivery performance",
+    "limiting key metrics",
     "domain",
     "domain weight",
     "domain percent",
+    "question code",
+    "question topic",
     "question",
     "score",
     "not applicable",
     "reason",
     "notes",
 ]
+
+
+def _maturity(document: dict) -> dict | None:
+    level = document["maturity_level"]
+    if not level:
+        return None
+    return {"name": level["name"], "position": level["level"], "lower_bound": level["lower_bound"]}
+
+
+def _delivery(document: dict) -> dict | None:
+    delivery = document.get("delivery_performance")
+    if not delivery:
+        return None
+    return {
+        "level": delivery["level"],
+        "limiting_metrics": delivery["limiting_names"],
+        "known_metrics": delivery["known"],
+        "throughput": delivery["throughput"],
+        "stability": delivery["stability"],
+    }
 
 
 def _answer_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
@@ -46,27 +76,36 @@ def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> d
     document = assessment.result
     questions = {q.id: q for q in tree.questions}
     return {
+        "format_version": JSON_FORMAT_VERSION,
         "framework": {"name": tree.name, "version": tree.version},
         "team": assessment.team.name,
         "title": assessment.title,
         "submitted_at": assessment.submitted_at.isoformat(),
         "submitted_by": assessment.submitted_by.get_username() if assessment.submitted_by else None,
         "overall_percent": document["overall_percent"],
-        "maturity_level": assessment.maturity_level or None,
+        "maturity_level": _maturity(document),
+        "delivery_performance": _delivery(document),
         "coverage": document["coverage"],
         "domains": [
             {"name": d["name"], "weight": d["weight"], "percent": d["percent"]}
             for d in document["domains"]
         ],
         "metrics": [
-            {"name": m["name"], "performance_level": m["performance_level"]}
+            {
+                "name": m["name"],
+                "key_metric": m.get("key_metric", ""),
+                "performance_level": m["performance_level"],
+            }
             for m in document["metrics"]
         ],
         "answers": [
             {
                 "domain": domain["name"],
+                "code": f"Q{question.number}",
+                "topic": question.topic,
                 "question": question.text,
                 "score": document["scores"].get(str(question.id)),
+                "not_applicable": bool(answer and answer.not_applicable),
                 "not_applicable_reason": answer.not_applicable_reason if answer else "",
                 "notes": answer.notes if answer else "",
             }
@@ -74,9 +113,12 @@ def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> d
         ],
         "recommendations": [
             {
+                "code": f"Q{questions[r['question_id']].number}",
+                "topic": questions[r["question_id"]].topic,
                 "question": questions[r["question_id"]].text,
                 "current_score": r["current_score"],
                 "gain_percent": r["gain_percent"],
+                "reason": r.get("reason", ""),
             }
             for r in document["recommendations"]
             if r["question_id"] in questions
@@ -132,6 +174,8 @@ def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> st
 
 def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
     document = assessment.result
+    level = _maturity(document) or {}
+    delivery = document.get("delivery_performance") or {}
     for domain, question, answer in _answer_rows(assessment, tree, answers):
         score = document["scores"].get(str(question.id))
         not_applicable = bool(answer and answer.not_applicable)
@@ -143,10 +187,16 @@ def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
                 tree.name,
                 tree.version,
                 document["overall_percent"],
-                assessment.maturity_level,
+                level.get("name", ""),
+                level.get("position"),
+                level.get("lower_bound"),
+                (delivery.get("level") or "not enough answers") if delivery else "",
+                "; ".join(delivery.get("limiting_names", ())),
                 domain["name"],
                 domain["weight"],
                 domain["percent"],
+                f"Q{question.number}",
+                question.topic,
                 question.text,
                 score,
                 not_applicable,
@@ -165,6 +215,7 @@ def overview_csv_lines(rows, metric_names: list[str]):
         "submitted at",
         "overall percent",
         "maturity level",
+        "delivery performance",
         *metric_names,
         "due",
         "drafts in progress",
@@ -183,6 +234,7 @@ def _overview_rows(rows, metric_names: list[str]):
             latest.submitted_at.isoformat() if latest else "",
             latest.overall_percent if latest else None,
             latest.maturity_level if latest else "",
+            latest.delivery_performance if latest else "",
             *(metrics.get(name, "") for name in metric_names),
             row.due,
             row.drafts,

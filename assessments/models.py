@@ -231,6 +231,11 @@ class Assessment(models.Model):
     overall_percent = models.FloatField(null=True, blank=True)
     maturity_level = models.CharField(max_length=60, blank=True)
     maturity_level_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    # DORA's delivery performance (scoring.delivery_performance): its level's name, and its
+    # rank for sorting (1 Low to 4 Elite); empty and null when the framework has no key
+    # metrics or too few were known.
+    delivery_performance = models.CharField(max_length=10, blank=True)
+    delivery_rank = models.PositiveSmallIntegerField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     # Whether this is the team's latest submitted assessment of its framework version: the
     # row the overview and the team profile show. Kept by services.latest_refresh in the
@@ -274,6 +279,9 @@ class Assessment(models.Model):
             ),
             models.Index(
                 fields=["framework", "id"], condition=Q(is_latest=True), name="latest_by_framework"
+            ),
+            models.Index(
+                fields=["delivery_rank"], condition=Q(is_latest=True), name="latest_by_delivery"
             ),
         ]
 

@@ -45,6 +45,7 @@ class LatestResult:
     overall_percent: float | None
     maturity_level: str
     maturity_level_number: int | None
+    delivery_performance: str  # "" for no level (no key metrics, or too few known)
     metrics: tuple[tuple[str, str], ...]  # (metric name, performance level)
 
 
@@ -70,6 +71,8 @@ class Summary:
     frameworks: tuple[tuple[int, int], ...]
     # how many latest results have no overall score (and so no level)
     unscored: int
+    # how many latest results have no delivery performance
+    undelivered: int
     # the teams without a result, in name order
     without_ids: tuple[int, ...]
 
@@ -85,14 +88,16 @@ COLUMNS = {
     "date": "submitted_at",
     "overall": "overall_percent",
     "level": "maturity_level_number",
+    "delivery": "delivery_rank",
 }
 SORTS = ("team", *COLUMNS)
 SORT_LABELS = {
     "team": "Team",
     "framework": "Framework",
     "date": "Submitted",
-    "overall": "Overall",
-    "level": "Level",
+    "overall": "Maturity score",
+    "level": "Maturity level",
+    "delivery": "Delivery performance",
 }
 
 # What a row shows of a latest result.
@@ -104,6 +109,7 @@ _RESULT_FIELDS = (
     "overall_percent",
     "maturity_level",
     "maturity_level_number",
+    "delivery_performance",
     "framework__name",
     "framework__version",
 )
@@ -118,6 +124,7 @@ def _latest(row: dict) -> LatestResult:
         overall_percent=row["overall_percent"],
         maturity_level=row["maturity_level"],
         maturity_level_number=row["maturity_level_number"],
+        delivery_performance=row["delivery_performance"],
         metrics=tuple((m["name"], m["performance_level"]) for m in row["metrics"] or ()),
     )
 
@@ -220,7 +227,10 @@ class Overview:
             ]
         else:
             column = COLUMNS[self.sort]
-            empty = 0 if column == "submitted_at" else summary.unscored
+            empty = {
+                "submitted_at": 0,
+                "delivery_rank": summary.undelivered,
+            }.get(column, summary.unscored)
             segments = [
                 (latest.filter(**{f"{column}__isnull": True}).order_by(f"{down}pk"), empty),
                 (
@@ -282,6 +292,7 @@ class Overview:
                 n=Count("pk"),
                 old=Count("pk", filter=Q(submitted_at__lt=self.now - DUE_AFTER)),
                 unscored=Count("pk", filter=Q(overall_percent__isnull=True)),
+                undelivered=Count("pk", filter=Q(delivery_rank__isnull=True)),
             )
             .values_list(
                 "framework_id",
@@ -292,16 +303,18 @@ class Overview:
                 "n",
                 "old",
                 "unscored",
+                "undelivered",
             )
         )
         counts: dict[str, list] = defaultdict(list)
         per_framework: dict[tuple, int] = defaultdict(int)
-        old_results = unscored = 0
-        for framework_id, name, version, level, number, n, old, no_score in rows:
+        old_results = unscored = undelivered = 0
+        for framework_id, name, version, level, number, n, old, no_score, no_level in rows:
             counts[f"{name} {version}"].append((number or 0, level or "Not scored", n))
             per_framework[(name, version, framework_id)] += n
             old_results += old
             unscored += no_score
+            undelivered += no_level
         without_ids = tuple(
             teams_without_result(self.user, self.framework_id)
             .order_by(Lower("name"), "pk")
@@ -318,6 +331,7 @@ class Overview:
             teams=Team.objects.visible_to(self.user).count(),
             frameworks=tuple((key[2], n) for key, n in sorted(per_framework.items())),
             unscored=unscored,
+            undelivered=undelivered,
             without_ids=without_ids,
         )
 

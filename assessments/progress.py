@@ -14,6 +14,25 @@ def gate_label(tree: FrameworkTree, gate: GateNode) -> str:
     return domain.name if len(domain.gates) == 1 else f"{domain.name}: {gate.name}"
 
 
+def minutes_for(tree: FrameworkTree, questions: int) -> int:
+    """The time `questions` of the framework take: its whole estimate shared out evenly
+    over its questions (DORA's 75 minutes for 25 are 3 a question), rounded up."""
+    total = len(tree.questions)
+    return math.ceil(tree.estimated_minutes * questions / total) if total else 0
+
+
+def estimate(tree: FrameworkTree) -> dict:
+    """How long the framework takes, in all and per step, for the start page."""
+    steps = [minutes_for(tree, len(gate.questions)) for gate in tree.gates]
+    return {
+        "label": tree.label,
+        "questions": len(tree.questions),
+        "steps": len(steps),
+        "minutes": tree.estimated_minutes,
+        "step_minutes": (min(steps), max(steps)) if steps else (0, 0),
+    }
+
+
 def _is_answered(answers: dict, question_id) -> bool:
     answer = answers.get(question_id)
     return answer is not None and answer.is_answered
@@ -30,6 +49,7 @@ def progress(tree: FrameworkTree, answers: dict, current_gate=None) -> dict:
                 "label": gate_label(tree, gate),
                 "answered": done,
                 "total": len(gate.questions),
+                "minutes": minutes_for(tree, len(gate.questions)),
                 "complete": done == len(gate.questions),
                 "current": gate is current_gate,
             }
@@ -42,7 +62,7 @@ def progress(tree: FrameworkTree, answers: dict, current_gate=None) -> dict:
         "answered": answered,
         "total": total,
         "percent": round(100 * answered / total) if total else 0,
-        "minutes_left": math.ceil(tree.estimated_minutes * left / total) if total else 0,
+        "minutes_left": minutes_for(tree, left),
     }
 
 

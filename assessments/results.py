@@ -8,12 +8,15 @@ Numbers are unrounded floats; pages round them for display only.
 
 from __future__ import annotations
 
+from frameworks import key_metrics
+from frameworks.templating import truncated
 from frameworks.tree import FrameworkTree
 
 from . import scoring
 from .charts import bar_chart
 
-SCHEMA = 1
+# 2: delivery performance, each metric's key-metric code, each recommendation's reason.
+SCHEMA = 2
 
 
 def spec_from_tree(tree: FrameworkTree) -> scoring.FrameworkSpec:
@@ -32,6 +35,8 @@ def spec_from_tree(tree: FrameworkTree) -> scoring.FrameworkSpec:
                     if headline
                     else ()
                 ),
+                key_metric=domain.key_metric if headline else "",
+                drives=tuple((q.id, q.key_metrics) for q in domain.questions if q.key_metrics),
             )
         )
     return scoring.FrameworkSpec(
@@ -47,8 +52,28 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def result_document(tree: FrameworkTree, answers: scoring.Answers) -> dict:
-    """Score the answers and return the result as a JSON-ready dict."""
+def delivery_document(delivery: scoring.DeliveryPerformance | None) -> dict | None:
+    if delivery is None:
+        return None
+    return {
+        "level": delivery.level,
+        "limiting": list(delivery.limiting),
+        "limiting_names": [key_metrics.BY_CODE[code].name for code in delivery.limiting],
+        "lowest": delivery.lowest,
+        "known": delivery.known,
+        "throughput": delivery.throughput,
+        "stability": delivery.stability,
+    }
+
+
+def result_document(
+    tree: FrameworkTree,
+    answers: scoring.Answers,
+    constraint: scoring.DeliveryPerformance | None = None,
+) -> dict:
+    """Score the answers and return the result as a JSON-ready dict. `constraint` ranks
+    the recommendations of a framework without key metrics by another result's limiting
+    metrics (the team's latest DORA result)."""
     spec = spec_from_tree(tree)
     result = scoring.score(spec, answers)
     levels_by_number = {lv.level: lv for lv in tree.levels}
@@ -92,10 +117,12 @@ def result_document(tree: FrameworkTree, answers: scoring.Answers) -> dict:
             }
             for d in result.domains
         ],
+        "delivery_performance": delivery_document(result.delivery),
         "metrics": [
             {
                 "domain_id": m.domain_id,
                 "name": m.name,
+                "key_metric": m.key_metric,
                 "question_id": m.question_id,
                 "score": m.score,
                 "performance_level": m.performance_level,
@@ -110,8 +137,10 @@ def result_document(tree: FrameworkTree, answers: scoring.Answers) -> dict:
                 "domain_id": r.domain_id,
                 "current_score": r.current_score,
                 "gain_percent": float(r.gain_percent),
+                "reason": r.reason,
+                "constraint": r.constraint,
             }
-            for r in scoring.recommendations(spec, answers)
+            for r in scoring.recommendations(spec, answers, result.delivery or constraint)
         ],
         "levels": [
             {"level": lv.level, "name": lv.name, "lower_bound": float(lv.lower_bound)}
@@ -121,12 +150,27 @@ def result_document(tree: FrameworkTree, answers: scoring.Answers) -> dict:
     }
 
 
+def result_columns(document: dict) -> dict:
+    """The Assessment columns kept beside a stored result, for lists to show and sort by."""
+    level = document["maturity_level"]
+    delivery = (document.get("delivery_performance") or {}).get("level")
+    return {
+        "overall_percent": document["overall_percent"],
+        "maturity_level": level["name"] if level else "",
+        "maturity_level_number": level["level"] if level else None,
+        "delivery_performance": delivery or "",
+        # 1 for Low up to 4 for Elite: the overview sorts delivery performance by it
+        "delivery_rank": key_metrics.LEVELS.index(delivery) + 1 if delivery else None,
+    }
+
+
 def coverage_text(document: dict) -> str:
     return str(scoring.Coverage(**document["coverage"]))
 
 
 def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}"
+    """Truncated, as every score on the pages: never a bound the score has not reached."""
+    return "n/a" if value is None else truncated(value, 1)
 
 
 def _weight(value: float) -> str:
@@ -145,7 +189,7 @@ def calculation(document: dict) -> dict:
         if scored:
             line = (
                 f"{d['name']}: ({' + '.join(str(v) for v in scored)}) / {len(scored)} = "
-                f"{sum(scored) / len(scored):.2f} of 5 → {_fmt(d['percent'])}%{skipped}"
+                f"{truncated(sum(scored) / len(scored), 2)} of 5 → {_fmt(d['percent'])}%{skipped}"
             )
         else:
             line = f"{d['name']}: every question not applicable, so no percentage"
@@ -179,6 +223,51 @@ def calculation(document: dict) -> dict:
     }
 
 
+NOT_APPLICABLE = "na"
+
+
+def what_if_answers(tree: FrameworkTree, stored: dict, data) -> dict:
+    """The stored scores with those that a what-if form changes (`q<id>`: "0"-"5" or "na");
+    ValueError, naming the question, for any other value."""
+    answers = dict(stored)
+    for question in tree.questions:
+        value = data.get(f"q{question.id}")
+        if value is None:
+            continue
+        if value == NOT_APPLICABLE:
+            answers[question.id] = None
+        elif value in {str(s) for s in range(scoring.MAX_SCORE + 1)}:
+            answers[question.id] = int(value)
+        else:
+            raise ValueError(f"Q{question.number}: choose a score from 0 to 5 or not applicable.")
+    return answers
+
+
+# Maturity level names read on DORA's delivery scale; "Initial" lies below its lowest.
+_SCALE = {"Initial": 0, **{name: i + 1 for i, name in enumerate(key_metrics.LEVELS)}}
+
+
+def level_gap_note(maturity: str | None, delivery: str | None) -> str:
+    """One sentence when practice maturity and delivery performance stand two or more
+    levels apart (only where the maturity levels are named like DORA's), else ""."""
+    if maturity not in _SCALE or delivery not in _SCALE:
+        return ""
+    gap = _SCALE[maturity] - _SCALE[delivery]
+    if gap >= 2:
+        return (
+            "Your practices score well above your delivery performance, which usually means "
+            "they are not yet applied along the whole path to production, or that the key "
+            "metrics are estimates worth measuring."
+        )
+    if gap <= -2:
+        return (
+            "Your key metrics are well ahead of your practice maturity, which usually means "
+            "delivery rests on a few people or a simple system today, and the missing "
+            "practices are what keep it fast and stable as things grow."
+        )
+    return ""
+
+
 def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
     """Everything the results page shows: the stored numbers, joined with the framework's
     current wording (text corrections are allowed after submit; numbers never change)."""
@@ -196,6 +285,7 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
                 "domain": domain_names.get(item["domain_id"], ""),
                 "current_score": item["current_score"],
                 "gain_percent": item["gain_percent"],
+                "reason": item.get("reason", ""),
                 "current": question.guidance_for(item["current_score"]),
                 "next": question.guidance_for(item["current_score"] + 1),
             }
@@ -222,8 +312,16 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
         }
         for domain in tree.domains
     ]
+    delivery = document.get("delivery_performance")
+    maturity = document["maturity_level"]
     return {
+        "what_if": None,
+        "changed": (),
         "result": document,
+        "delivery": delivery,
+        "gap_note": level_gap_note(
+            maturity["name"] if maturity else None, delivery["level"] if delivery else None
+        ),
         "coverage": coverage_text(document),
         "metrics": metrics,
         "recommendations": recommendations,

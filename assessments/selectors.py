@@ -14,9 +14,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.db.models.fields.json import KT
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from frameworks.models import Framework
 from frameworks.tree import cached_tree
 
 from .models import Answer, Assessment, Membership, Team, may_change
@@ -158,13 +160,40 @@ HISTORY_CHART_SIZE = 12
 
 
 def team_frameworks(team: Team) -> list[dict]:
-    """The framework versions the team has submitted assessments of (pk, name, version),
-    the one used last first: one latest result each."""
+    """The framework versions the team has submitted assessments of, the one used last
+    first, each with its latest result (the team's profile): pk, name, version, and the
+    latest's id, date, score, maturity level and delivery performance."""
     return list(
         team.assessments.latest()
         .order_by("-submitted_at", "-pk")
-        .values(pk=F("framework_id"), name=F("framework__name"), version=F("framework__version"))
+        .values(
+            "submitted_at",
+            "overall_percent",
+            "maturity_level",
+            "delivery_performance",
+            pk=F("framework_id"),
+            name=F("framework__name"),
+            version=F("framework__version"),
+            slug=F("framework__slug"),
+            assessment_id=F("id"),
+        )
     )
+
+
+def due_next(frameworks: list[dict]) -> dict | None:
+    """Which framework the team should take next: a published one it has never taken
+    (by name), else the one whose latest result is oldest; None when there is none."""
+    taken = {f["slug"] for f in frameworks}
+    never = (
+        Framework.objects.published()
+        .exclude(slug__in=taken)
+        .order_by("name", "-version")
+        .values("pk", "name", "version")
+        .first()
+    )
+    if never:
+        return {**never, "submitted_at": None}
+    return min(frameworks, key=lambda f: f["submitted_at"], default=None)
 
 
 def team_drafts(team: Team) -> list[dict]:
@@ -197,6 +226,8 @@ def team_history(team: Team, framework_id: int):
         "submitted_at",
         "overall_percent",
         "maturity_level",
+        "delivery_performance",
+        "delivery_rank",
         scored=KT("result__coverage__scored"),
         total=KT("result__coverage__total"),
         domains_json=KT("result__domains"),
@@ -280,6 +311,38 @@ def visible_latest(user, framework_id: int | None):
     if framework_id is not None:
         latest = latest.filter(framework_id=framework_id)
     return latest
+
+
+def team_profiles(user, page_number: int, per_page: int):
+    """The overview by team: a page of the teams the user may read (by name), the
+    frameworks any of them has a result of, and each team's latest result per framework
+    ({(team id, framework id): row}). Three queries and a count, whatever the page."""
+    from django.core.paginator import Paginator
+
+    teams = Team.objects.visible_to(user).order_by(Lower("name"), "pk").values("pk", "name", "slug")
+    page = Paginator(teams, per_page).get_page(page_number)
+    rows = list(page.object_list)
+    latest = list(
+        visible_latest(user, None)
+        .filter(team_id__in=[t["pk"] for t in rows])
+        .order_by()
+        .values(
+            "pk",
+            "team_id",
+            "framework_id",
+            "framework__name",
+            "framework__version",
+            "submitted_at",
+            "overall_percent",
+            "maturity_level",
+            "delivery_performance",
+        )
+    )
+    columns = sorted(
+        {(r["framework__name"], r["framework__version"], r["framework_id"]) for r in latest}
+    )
+    cells = {(r["team_id"], r["framework_id"]): r for r in latest}
+    return page, rows, columns, cells
 
 
 def teams_without_result(user, framework_id: int | None):

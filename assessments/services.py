@@ -19,8 +19,9 @@ from django.utils import timezone
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
 
+from . import scoring
 from .models import Answer, Assessment, Team
-from .results import result_document
+from .results import result_columns, result_document
 from .selectors import answers_by_question
 
 
@@ -182,6 +183,28 @@ def _conflicts(assessment: Assessment, refused: list[AnswerInput], now) -> tuple
     return tuple(conflicts)
 
 
+def team_constraint(team_id: int) -> scoring.DeliveryPerformance | None:
+    """The delivery performance of the team's latest result that has one (DORA's): it ranks
+    the recommendations of a framework that asks about no key metric itself (CALMS)."""
+    stored = (
+        Assessment.objects.latest()
+        .filter(team_id=team_id, delivery_rank__isnull=False)
+        .order_by("-submitted_at", "-pk")
+        .values_list("result__delivery_performance", flat=True)
+        .first()
+    )
+    if not stored or not stored.get("limiting"):
+        return None
+    return scoring.DeliveryPerformance(
+        level=stored["level"],
+        limiting=tuple(stored["limiting"]),
+        known=stored["known"],
+        throughput=stored["throughput"],
+        stability=stored["stability"],
+        lowest=stored["lowest"],
+    )
+
+
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     """Freeze a complete draft and store its result, computed once, with it."""
@@ -193,17 +216,17 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     if missing:
         raise SubmitIncomplete(missing)
     document = result_document(
-        tree, {qid: (None if a.not_applicable else a.score) for qid, a in answers.items()}
+        tree,
+        {qid: (None if a.not_applicable else a.score) for qid, a in answers.items()},
+        constraint=None if tree.key_metric_domains else team_constraint(locked.team_id),
     )
     now = timezone.now()
     locked.status = Assessment.Status.SUBMITTED
     locked.submitted_by = user
     locked.submitted_at = now
     locked.result = document
-    locked.overall_percent = document["overall_percent"]
-    level = document["maturity_level"]
-    locked.maturity_level = level["name"] if level else ""
-    locked.maturity_level_number = level["level"] if level else None
+    for name, value in result_columns(document).items():
+        setattr(locked, name, value)
     locked.save()
     latest_refresh(team_id=locked.team_id, framework_id=locked.framework_id)
     locked.refresh_from_db(fields=["is_latest"])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", answering.review, name="review"),
     path("assessments/<int:pk>/submit/", answering.submit, name="submit"),
     path("assessments/<int:pk>/results/", results.results, name="results"),
+    path("assessments/<int:pk>/what-if/", results.what_if, name="what_if"),
     path("assessments/<int:pk>/results.json", results.results_json, name="results_json"),
     path("assessments/<int:pk>/results.csv", results.results_csv, name="results_csv"),
     path("teams/", teams.team_list_view, name="team_list"),
@@ -18,5 +19,6 @@ urlpatterns = [
     path("compare/", compare.compare_view, name="compare"),
     path("compare.json", compare.compare_json, name="compare_json"),
     path("overview/", overview.overview, name="overview"),
+    path("overview/teams/", overview.overview_teams, name="overview_teams"),
     path("overview.csv", overview.overview_csv, name="overview_csv"),
 ]

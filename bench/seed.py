@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments.models import Answer, Assessment, Membership, Team
-from assessments.results import result_document
+from assessments.results import result_columns, result_document
 from assessments.services import default_title, latest_rebuild
 from frameworks.models import Framework
 from frameworks.tree import FrameworkTree
@@ -256,7 +256,6 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
         created_at = submitted_at - timedelta(days=rng.uniform(1, 20))
         scores = _scores(rng, tree, level + pace * years)
         document = result_document(tree, scores)
-        maturity = document["maturity_level"]
         author = rng.choice(members[team.pk])
         assessment = Assessment(
             team=team,
@@ -267,9 +266,7 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
             submitted_by_id=rng.choice(members[team.pk]),
             submitted_at=submitted_at,
             result=document,
-            overall_percent=document["overall_percent"],
-            maturity_level=maturity["name"] if maturity else "",
-            maturity_level_number=maturity["level"] if maturity else None,
+            **result_columns(document),
         )
         assessments.append(assessment)
         dates.append((created_at, submitted_at))

@@ -109,11 +109,6 @@ def signed(value, digits: int = 1) -> str:
     return text
 
 
-def number(value, places: int = 1, missing: str = "–") -> str:
-    """72.333 -> "72.3"; None -> "–"."""
-    return missing if value is None else f"{value:.{places}f}"
-
-
 def pluralize(count, suffix: str = "s") -> str:
     return "" if count == 1 else suffix
 
@@ -168,7 +163,6 @@ def environment(**options) -> Environment:
         {
             "date": date,
             "signed": signed,
-            "number": number,
             "pluralize": pluralize,
             "linebreaksbr": linebreaksbr,
             "urlize_notes": urlize_notes,

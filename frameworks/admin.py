@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -9,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from frameworks.params import id_param
 
+from . import key_metrics
 from .documents import DocumentInvalid, dump_document, export_document, parse_document
 from .forms import FrameworkImportForm, NewVersionForm
 from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
@@ -128,8 +130,8 @@ class FrameworkContentAdmin(admin.ModelAdmin):
 
 class DomainInline(LockingInline, admin.TabularInline):
     model = Domain
-    locked_fields = ("position", "weight")
-    fields = ["position", "name", "weight", "description"]
+    locked_fields = ("position", "weight", "key_metric")
+    fields = ["position", "name", "weight", "key_metric", "description"]
     extra = 0
     show_change_link = True
 
@@ -402,13 +404,14 @@ class GateInline(LockingInline, admin.TabularInline):
 
 @admin.register(Domain)
 class DomainAdmin(FrameworkContentAdmin):
-    list_display = ["name", "framework", "position", "weight"]
+    list_display = ["name", "framework", "position", "weight", "key_metric"]
     list_select_related = ["framework"]
     list_filter = [DomainFrameworkFilter]
     search_fields = ["name", "description"]
     ordering = ["framework__name", "framework__version", "position"]
     inlines = [GateInline]
-    locked_fields = ("framework", "position", "weight")
+    # What a domain stands for, like its weight, shapes the results of its framework.
+    locked_fields = ("framework", "position", "weight", "key_metric")
 
 
 class GateFrameworkFilter(DomainFrameworkFilter):
@@ -481,9 +484,28 @@ class ScoreGuidanceInline(LockingInline, admin.TabularInline):
         return 6 if obj is None else 0
 
 
+class QuestionAdminForm(forms.ModelForm):
+    key_metrics = forms.TypedMultipleChoiceField(
+        choices=key_metrics.CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Key metrics it drives",
+        help_text=Question._meta.get_field("key_metrics").help_text,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["key_metrics"]  # the admin adds its own `fields` to these
+
+    def clean_key_metrics(self):
+        chosen = set(self.cleaned_data["key_metrics"])
+        return [code for code in key_metrics.CODES if code in chosen]
+
+
 @admin.register(Question)
 class QuestionAdmin(FrameworkContentAdmin):
-    list_display = ["number_label", "topic", "text", "domain_name", "framework"]
+    form = QuestionAdminForm
+    list_display = ["number_label", "topic", "text", "domain_name", "framework", "drives"]
     list_display_links = ["number_label", "topic"]
     list_select_related = ["gate__domain__framework"]
     list_filter = [QuestionFrameworkFilter, QuestionDomainFilter]
@@ -495,9 +517,22 @@ class QuestionAdmin(FrameworkContentAdmin):
         "gate__position",
         "position",
     ]
-    fields = ["gate", "position", "topic", "text", "why_it_matters", "benchmark_note"]
+    fields = [
+        "gate",
+        "position",
+        "topic",
+        "text",
+        "why_it_matters",
+        "benchmark_note",
+        "key_metrics",
+    ]
     inlines = [ScoreGuidanceInline]
-    locked_fields = ("gate", "position")
+    # The key metrics a question drives rank the recommendations of its framework's results.
+    locked_fields = ("gate", "position", "key_metrics")
+
+    @admin.display(description="drives")
+    def drives(self, obj):
+        return ", ".join(key_metrics.BY_CODE[code].name for code in obj.key_metrics) or "-"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "gate":

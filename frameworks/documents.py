@@ -41,12 +41,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from . import key_metrics
 from .integrity import framework_problems
 from .models import SCORES, PerformanceLabel, trim_decimal
 from .tree import FrameworkTree, build_tree
 
 FORMAT = "dora-site-framework"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 2 added each domain's "key_metric" and each question's "key_metrics"; documents of
+# version 1 are read as well, without them.
+READABLE_VERSIONS = (1, 2)
 MAX_DOCUMENT_BYTES = 2_000_000
 MAX_DOMAINS = 30
 MAX_GATES_PER_DOMAIN = 30
@@ -96,6 +100,7 @@ def export_document(tree: FrameworkTree) -> dict:
                     "name": domain.name,
                     "description": domain.description,
                     "weight": _number(domain.weight),
+                    "key_metric": domain.key_metric,
                     "gates": [
                         {
                             "position": gate.position,
@@ -108,6 +113,7 @@ def export_document(tree: FrameworkTree) -> dict:
                                     "text": q.text,
                                     "why_it_matters": q.why_it_matters,
                                     "benchmark_note": q.benchmark_note,
+                                    "key_metrics": list(q.key_metrics),
                                     "guidance": [
                                         {
                                             "score": g.score,
@@ -244,6 +250,7 @@ DOMAIN_FIELDS = (
     _Field("name", "text", max_length=120, blank=False),
     _Field("description", "text", required=False, max_length=2000),
     _Field("weight", "number"),
+    _Field("key_metric", "text", required=False, max_length=30),
     _Field("gates", "list"),
 )
 GATE_FIELDS = (
@@ -258,6 +265,7 @@ QUESTION_FIELDS = (
     _Field("text", "text", max_length=300, blank=False),
     _Field("why_it_matters", "text", required=False, max_length=600),
     _Field("benchmark_note", "text", required=False, max_length=600),
+    _Field("key_metrics", "list", required=False),
     _Field("guidance", "list"),
 )
 GUIDANCE_FIELDS = (
@@ -399,10 +407,12 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
         reader.problem(_label(key), "is given more than once")
     if data.get("format") != FORMAT:
         reader.problem("format", f'must be "{FORMAT}"')
-    if data.get("format_version") != FORMAT_VERSION:
+    if data.get("format_version") not in READABLE_VERSIONS:
         reader.problem(
             "format_version",
-            f"this site reads format version {FORMAT_VERSION}, not {data.get('format_version')!r}",
+            "this site reads format versions "
+            + " and ".join(str(v) for v in READABLE_VERSIONS)
+            + f", not {data.get('format_version')!r}",
         )
     framework = reader.fields("framework", data.get("framework"), FRAMEWORK_FIELDS)
     if framework is None:
@@ -424,6 +434,7 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
         reader.problem("framework.levels", f"has more than {MAX_LEVELS} levels")
 
     domains, gates, questions, guidance = [], [], [], []
+    metrics_seen: set = set()
     if len(framework["domains"]) > MAX_DOMAINS:
         reader.problem("framework.domains", f"has more than {MAX_DOMAINS} domains")
     for d_index, item in enumerate(framework["domains"][:MAX_DOMAINS]):
@@ -435,6 +446,17 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
         weight = domain["weight"]
         if weight is not None and not 0 < weight <= 100:
             reader.problem(f"{d_where}.weight", "must be above 0 and at most 100")
+        metric = domain["key_metric"]
+        if data.get("format_version") == 1 and isinstance(domain["name"], str):
+            # Older documents name no key metric; DORA's domains are known by their names.
+            metric = domain["key_metric"] = key_metrics.code_for_name(domain["name"])
+        if metric and metric not in key_metrics.BY_CODE:
+            reader.problem(
+                f"{d_where}.key_metric", "must be empty or one of " + ", ".join(key_metrics.CODES)
+            )
+        elif metric and metric in metrics_seen:
+            reader.problem(f"{d_where}.key_metric", f"{metric} is named by two domains")
+        metrics_seen.add(metric or None)
         domain["id"] = d_where
         if len(domain["gates"]) > MAX_GATES_PER_DOMAIN:
             reader.problem(f"{d_where}.gates", f"has more than {MAX_GATES_PER_DOMAIN} gates")
@@ -458,6 +480,12 @@ def parse_document(raw: str | bytes, *, version: str = "") -> FrameworkTree:
                 if question is None:
                     continue
                 question.update(id=q_where, gate_id=g_where)
+                if key_metrics.invalid_codes(question["key_metrics"]):
+                    reader.problem(
+                        f"{q_where}.key_metrics",
+                        "must list distinct key-metric codes: " + ", ".join(key_metrics.CODES),
+                    )
+                    question["key_metrics"] = []
                 questions.append(question)
                 guidance.extend(_guidance(reader, q_where, question["guidance"]))
             reader.numbers(f"{g_where}.questions", gate_questions)

@@ -39,6 +39,11 @@ def framework_problems(tree: FrameworkTree) -> list[str]:
             problems.append(f"{_domain(domain)}: weight must be above 0")
         if not domain.gates:
             problems.append(f"{_domain(domain)}: has no gate")
+        if domain.key_metric and domain.headline_question is None:
+            problems.append(
+                f"{_domain(domain)}: stands for a key metric but no question's guidance "
+                "carries performance labels"
+            )
         for gate in domain.gates:
             if not gate.questions:
                 problems.append(

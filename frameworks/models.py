@@ -7,11 +7,13 @@ fixture twice updates rows in place. Positions are unique within their parent an
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from . import key_metrics
 from .content_version import ContentQuerySet, FrameworkQuerySet
 
 MIN_SCORE = 0
@@ -26,7 +28,7 @@ def trim_decimal(value) -> str:
 
 
 version_validator = RegexValidator(
-    r"^\d+(\.\d+)*$", "A version is numbers separated by dots, such as 1.0 or 2.1.3."
+    r"^[0-9]+(\.[0-9]+)*$", "A version is numbers separated by dots, such as 1.0 or 2.1.3."
 )
 
 
@@ -95,6 +97,13 @@ class Domain(models.Model):
         validators=[MinValueValidator(0.01), MaxValueValidator(100)],
         help_text="Share of the overall score, in percent. A framework's weights sum to 100.",
     )
+    key_metric = models.CharField(
+        max_length=30,
+        choices=key_metrics.CHOICES,
+        blank=True,
+        help_text="The DORA key metric this domain stands for, if any: its headline question "
+        "(the one whose guidance carries performance labels) gives the metric's level.",
+    )
 
     objects = DomainManager()
 
@@ -108,6 +117,11 @@ class Domain(models.Model):
                 condition=Q(weight__gt=0) & Q(weight__lte=100), name="domain_weight_positive"
             ),
             models.CheckConstraint(condition=Q(position__gte=1), name="domain_position_positive"),
+            models.UniqueConstraint(
+                fields=["framework", "key_metric"],
+                condition=~Q(key_metric=""),
+                name="domain_unique_key_metric",
+            ),
         ]
 
     def __str__(self):
@@ -156,6 +170,15 @@ class Gate(models.Model):
     natural_key.dependencies = ["frameworks.domain"]
 
 
+def validate_key_metrics(value) -> None:
+    bad = key_metrics.invalid_codes(value)
+    if bad:
+        raise ValidationError(
+            "Give a list of distinct key-metric codes (%(codes)s); not %(bad)s.",
+            params={"codes": ", ".join(key_metrics.CODES), "bad": bad},
+        )
+
+
 class QuestionManager(models.Manager.from_queryset(ContentQuerySet)):
     use_in_migrations = True
 
@@ -182,6 +205,15 @@ class Question(models.Model):
     )
     benchmark_note = models.TextField(
         max_length=600, blank=True, help_text="The benchmark this question relates to, if any."
+    )
+    key_metrics = models.JSONField(
+        "key metrics it drives",
+        default=list,
+        blank=True,
+        validators=[validate_key_metrics],
+        help_text="The DORA key metrics that research connects this practice with (codes: "
+        + ", ".join(key_metrics.CODES)
+        + "). Recommendations rank it with the metric that holds a team back.",
     )
 
     objects = QuestionManager()

@@ -117,6 +117,7 @@ def framework_import(
             name=d.name,
             description=d.description,
             weight=d.weight,
+            key_metric=d.key_metric,
         )
         for g in d.gates:
             gate = Gate.objects.create(
@@ -130,6 +131,7 @@ def framework_import(
                     text=q.text,
                     why_it_matters=q.why_it_matters,
                     benchmark_note=q.benchmark_note,
+                    key_metrics=list(q.key_metrics),
                 )
                 for q in g.questions
             )

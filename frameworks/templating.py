@@ -9,6 +9,18 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 
+def truncated(value, places: int = 1) -> str:
+    """A number with `places` decimals, cut rather than rounded: 79.98 -> "79.9"."""
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)}"
+
+
+def number(value, places: int = 1, missing: str = "–") -> str:
+    """Points of a score (a domain's contribution), truncated like `percent`; None reads as
+    `missing`."""
+    return missing if value is None else truncated(value, places)
+
+
 def percent(value, places: int | None = 1, missing: str = "–") -> str:
     """A percentage as people read it.
 
@@ -20,10 +32,10 @@ def percent(value, places: int | None = 1, missing: str = "–") -> str:
     """
     if value is None:
         return missing
-    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     if places is None:
-        return f"{number.normalize():f}%"
-    return f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)}%"
+        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+        return f"{exact.normalize():f}%"
+    return f"{truncated(value, places)}%"
 
 
 @lru_cache(maxsize=128)
@@ -34,4 +46,4 @@ def level_badge(level) -> SafeString:
     return format_html('<span class="badge level-badge level-{}">{}</span>', slugify(level), level)
 
 
-FILTERS = {"percent": percent, "level_badge": level_badge}
+FILTERS = {"percent": percent, "number": number, "level_badge": level_badge}

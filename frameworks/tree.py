@@ -35,6 +35,8 @@ class QuestionNode:
     why_it_matters: str
     benchmark_note: str
     guidance: tuple[GuidanceNode, ...]
+    # The key metrics the practice drives (frameworks/key_metrics.py codes).
+    key_metrics: tuple[str, ...] = ()
 
     def guidance_for(self, score: int | None) -> GuidanceNode | None:
         for item in self.guidance:
@@ -65,6 +67,7 @@ class DomainNode:
     description: str
     weight: Decimal
     gates: tuple[GateNode, ...]
+    key_metric: str = ""  # the key metric this domain stands for, if any
 
     @property
     def questions(self) -> tuple[QuestionNode, ...]:
@@ -118,6 +121,10 @@ class FrameworkTree:
     def gate_of_question(self) -> dict[int | None, GateNode]:
         return {q.id: gate for gate in self.gates for q in gate.questions}
 
+    @cached_property
+    def key_metric_domains(self) -> tuple[DomainNode, ...]:
+        return tuple(d for d in self.domains if d.key_metric and d.headline_question)
+
     @property
     def label(self) -> str:
         return f"{self.name} {self.version}"
@@ -128,7 +135,7 @@ def load_tree(framework: Framework) -> FrameworkTree:
     domains = list(
         Domain.objects.filter(framework=framework)
         .order_by("position")
-        .values("id", "position", "name", "description", "weight")
+        .values("id", "position", "name", "description", "weight", "key_metric")
     )
     gates = list(
         Gate.objects.filter(domain__framework=framework)
@@ -138,7 +145,16 @@ def load_tree(framework: Framework) -> FrameworkTree:
     questions = list(
         Question.objects.filter(gate__domain__framework=framework)
         .order_by("position")
-        .values("id", "gate_id", "position", "topic", "text", "why_it_matters", "benchmark_note")
+        .values(
+            "id",
+            "gate_id",
+            "position",
+            "topic",
+            "text",
+            "why_it_matters",
+            "benchmark_note",
+            "key_metrics",
+        )
     )
     guidance = list(
         ScoreGuidance.objects.filter(question__gate__domain__framework=framework)
@@ -207,6 +223,7 @@ def build_tree(framework, domains, gates, questions, guidance, levels) -> Framew
                         why_it_matters=q["why_it_matters"],
                         benchmark_note=q["benchmark_note"],
                         guidance=tuple(guidance_by_question.get(q["id"], ())),
+                        key_metrics=tuple(q.get("key_metrics") or ()),
                     )
                 )
             gate_nodes.append(
@@ -226,6 +243,7 @@ def build_tree(framework, domains, gates, questions, guidance, levels) -> Framew
                 description=d["description"],
                 weight=Decimal(d["weight"]),
                 gates=tuple(gate_nodes),
+                key_metric=d.get("key_metric") or "",
             )
         )
     return FrameworkTree(

@@ -192,3 +192,44 @@ def test_a_team_page_with_three_assessments_and_the_comparison_of_the_last_two(
     first_moved = page.locator("table.compare-questions tbody tr").first
     assert "+2" in first_moved.inner_text()
     assert page.locator("table.compare-questions .delta-up").count() == 5
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without-javascript"])
+def test_what_if_on_the_results_page_with_and_without_javascript(
+    browser, live_server, dora, dora_member, settings, script
+):
+    from assessments.tests.make import submitted_assessment
+    from assessments.tests.test_results import dora_scores
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    assessment = submitted_assessment(
+        team=dora_member.teams.get(),
+        framework=dora,
+        user=dora_member,
+        scores=dora_scores(d3=[1, 3, 3, 3]),
+    )
+    stored = Assessment.objects.get(pk=assessment.pk).result
+    context = browser.new_context(java_script_enabled=script)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        sign_in(page, live_server, "dana", "dana-pass-1")
+        url = live_server.url + reverse("assessments:results", args=[assessment.pk])
+        page.goto(url)
+        delivery = page.locator("#delivery-heading").locator("xpath=..")
+        assert "Limited by Change failure rate" in delivery.inner_text()
+        page.get_by_label("What if Q11 were").select_option("5")
+        page.get_by_role("button", name="Show the result with these answers").click()
+        page.get_by_text("What if: nothing is saved").wait_for()
+        delivery = page.locator("#delivery-heading").locator("xpath=..")
+        assert "Limited by Change failure rate" not in delivery.inner_text()
+        assert page.get_by_label("What if Q11 were").input_value() == "5"
+        # with script the page stayed where it was; without, the form was posted
+        expected = url if script else url.replace("/results/", "/what-if/")
+        assert page.url == expected
+        assert Assessment.objects.get(pk=assessment.pk).result == stored
+    finally:
+        context.close()
+    assert not errors, errors

@@ -209,19 +209,25 @@ def test_a_domain_without_labels_is_not_a_key_metric():
     assert len(score(DORA, answers(3)).metrics) == 4
 
 
-def test_recommendations_rank_by_gain_then_domain_weight():
+def test_without_a_constraint_recommendations_rank_by_gap_then_gain_then_order():
+    # (This spec names no key metric, so nothing limits: the gap ranks first.)
     given = answers(5)
     given[1] = 2  # DF (25%, 5 questions): gain 25/100 x 20 / 5 = 1.0
-    given[11] = 4  # CFR (20%, 4 questions): 20/100 x 20 / 4 = 1.0, lighter domain
-    given[20] = 0  # EP (10%, 6 questions): 10/100 x 20 / 6 = 1/3
-    given[6] = 3  # LT (25%, 5 questions): 1.0, same weight as DF, comes after it
+    given[11] = 4  # CFR (20%, 4 questions): 20/100 x 20 / 4 = 1.0
+    given[20] = 0  # EP (10%, 6 questions): 10/100 x 20 / 6 = 1/3, but the largest gap
+    given[6] = 3  # LT (25%, 5 questions): 1.0
+    given[7] = 3  # LT again, same score and gain: reading order
+    given[21] = 3  # EP at 3: same gap as LT, smaller gain
     ranked = recommendations(DORA, given)
     assert [(r.question_id, r.current_score, r.gain_percent) for r in ranked] == [
+        (20, 0, Fraction(1, 3)),
         (1, 2, Fraction(1)),
         (6, 3, Fraction(1)),
+        (7, 3, Fraction(1)),
+        (21, 3, Fraction(1, 3)),
         (11, 4, Fraction(1)),
-        (20, 0, Fraction(1, 3)),
     ]
+    assert ranked[0].reason == "5 levels below the top" and not ranked[0].constraint
 
 
 def test_recommendations_use_renormalised_weights_and_scored_counts():

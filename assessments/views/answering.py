@@ -54,6 +54,9 @@ def start(request):
             "form": form,
             "has_teams": form.fields["team"].queryset.exists(),
             "has_frameworks": Framework.objects.published().exists(),
+            "estimates": [
+                progress.estimate(framework_tree(f)) for f in form.fields["framework"].queryset
+            ],
             "nav": "dashboard",
         },
     )

@@ -17,6 +17,7 @@ from ..models import access_token
 from ..overview import SORTS, Overview
 from ..overview import body as overview_body
 from ..pagination import links
+from ..selectors import team_profiles
 
 PAGE_SIZE = 25
 
@@ -78,6 +79,36 @@ def overview(request):
         token=token,
         params=(rows.framework_id, rows.sort, rows.descending, rows.page_number, today),
         build=lambda: _overview_body(rows),
+    )
+    return render(request, "assessments/overview.html", {"body": body, "nav": "overview"})
+
+
+@require_safe
+@login_required
+def overview_teams(request):
+    """The overview with one row per team and a column per framework."""
+    token = access_token(request.user)
+    number = page_param(request.GET.get("page"))
+
+    def build() -> str:
+        page, teams, columns, cells = team_profiles(request.user, number, PAGE_SIZE)
+        return render_to_string(
+            "assessments/overview_teams_body.html",
+            {
+                "teams": teams,
+                "columns": columns,
+                "cells": cells,
+                "page": page,
+                "links": links(page),
+            },
+        )
+
+    body = cached_part(
+        "overview-teams",
+        viewer=request.user,
+        token=token,
+        params=(number,),
+        build=build,
     )
     return render(request, "assessments/overview.html", {"body": body, "nav": "overview"})
 

@@ -2,18 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from frameworks.tree import framework_tree
 
 from ..exports import result_csv, result_json
 from ..fragments import cached_part
-from ..results import results_page
+from ..results import result_document, results_page, what_if_answers
 from ..selectors import get_assessment_for, get_submitted_for, notes_by_assessment
+from ..services import team_constraint
 
 
 @require_safe
@@ -38,6 +40,42 @@ def results(request, pk):
         request,
         "assessments/results.html",
         {"assessment": assessment, "tree": tree, "body": body, "nav": "dashboard"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def what_if(request, pk):
+    """The results as they would be with some answers raised or lowered: scored by the same
+    functions as a submit, shown, and never saved. Anyone who may read the results may try
+    it. With `X-Requested-With: fetch` (what_if.js) only the results' body is sent back."""
+    assessment = get_submitted_for(request.user, pk)
+    if request.method == "GET":
+        return redirect("assessments:results", assessment.pk)
+    tree = framework_tree(assessment.framework)
+    stored = {int(qid): score for qid, score in assessment.result["scores"].items()}
+    try:
+        answers = what_if_answers(tree, stored, request.POST)
+    except ValueError as invalid:
+        if request.headers.get("X-Requested-With") == "fetch":
+            return HttpResponseBadRequest(str(invalid), content_type="text/plain; charset=utf-8")
+        messages.error(request, f"Nothing was changed: {invalid}")
+        return redirect("assessments:results", assessment.pk)
+    constraint = None if tree.key_metric_domains else team_constraint(assessment.team_id)
+    document = result_document(tree, answers, constraint=constraint)
+    changed = [q for q in tree.questions if answers.get(q.id) != stored.get(q.id)]
+    body = render_to_string(
+        "assessments/results_body.html",
+        results_page(document, tree, notes_by_assessment([assessment])[assessment.pk])
+        | {"what_if": answers, "changed": changed, "assessment": assessment},
+        request=request,
+    )
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(body)
+    return render(
+        request,
+        "assessments/results.html",
+        {"assessment": assessment, "tree": tree, "body": mark_safe(body), "nav": "dashboard"},
     )
 
 

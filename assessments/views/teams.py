@@ -10,9 +10,11 @@ from frameworks.params import id_param, page_param
 
 from ..fragments import cached_part
 from ..history import trend
+from ..models import may_change
 from ..pagination import links, page_of
 from ..selectors import (
     HISTORY_CHART_SIZE,
+    due_next,
     get_team_for,
     question_totals,
     team_drafts,
@@ -59,14 +61,18 @@ def _history(team, frameworks: list[dict], chosen: int | None, number: int) -> d
     }
 
 
-def _team_body(team, chosen: int | None, number: int) -> str:
+def _team_body(team, chosen: int | None, number: int, member: bool) -> str:
     frameworks = team_frameworks(team)
     drafts = team_drafts(team)
+    profile = sorted(frameworks, key=lambda f: (f["name"], f["version"]))
     return render_to_string(
         "assessments/team_body.html",
         {
             "members": team_members(team),
             "frameworks": frameworks,
+            "profile": profile,
+            "due_next": due_next(frameworks),
+            "member": member,
             "drafts": drafts,
             "question_counts": question_totals(drafts),
             **_history(team, frameworks, chosen, number),
@@ -85,7 +91,7 @@ def team_detail(request, slug):
         viewer=request.user,
         token=("team", team.pk, team.revision.value),
         params=(chosen, number),
-        build=lambda: _team_body(team, chosen, number),
+        build=lambda: _team_body(team, chosen, number, may_change(request.user, team.pk)),
     )
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from frameworks import key_metrics
 from frameworks.models import (
     SCORES,
     Domain,
@@ -57,7 +58,12 @@ def make_framework(
         )
     for d_pos, (weight, count) in enumerate(zip(weights, questions, strict=True), start=1):
         domain = Domain.objects.create(
-            framework=framework, position=d_pos, name=f"Domain {d_pos}", weight=Decimal(weight)
+            framework=framework,
+            position=d_pos,
+            name=f"Domain {d_pos}",
+            weight=Decimal(weight),
+            # With headline questions, the first four domains stand for the key metrics.
+            key_metric=key_metrics.CODES[d_pos - 1] if headline_labels and d_pos <= 4 else "",
         )
         gate = Gate.objects.create(domain=domain, position=1, name=f"Gate {d_pos}")
         for q_pos in range(1, count + 1):

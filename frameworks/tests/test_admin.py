@@ -160,3 +160,43 @@ def test_readable_names_for_every_model():
     assert str(question) == "Topic 1.1: Question 1.1?"
     assert str(question.guidance.get(score=3)) == "Score 3: Level 3 of 1.1"
     assert str(framework.levels.get(level=5)) == "5. Elite (from 80%)"
+
+
+def test_staff_link_a_question_to_the_key_metrics_it_drives(staff_client):
+    framework = make_framework()
+    question = Question.objects.filter(gate__domain__framework=framework).first()
+    url = reverse("admin:frameworks_question_change", args=[question.pk])
+    page = staff_client.get(url).content.decode()
+    assert 'type="checkbox" name="key_metrics" value="time_to_restore"' in page
+    guidance = list(question.guidance.order_by("score"))
+    data = {
+        "gate": question.gate_id,
+        "position": question.position,
+        "topic": question.topic,
+        "text": question.text,
+        "why_it_matters": question.why_it_matters,
+        "benchmark_note": "",
+        "key_metrics": ["time_to_restore", "lead_time"],
+        "guidance-TOTAL_FORMS": len(guidance),
+        "guidance-INITIAL_FORMS": len(guidance),
+        "guidance-MIN_NUM_FORMS": 0,
+        "guidance-MAX_NUM_FORMS": 6,
+    }
+    for i, item in enumerate(guidance):
+        data.update(
+            {
+                f"guidance-{i}-id": item.pk,
+                f"guidance-{i}-question": question.pk,
+                f"guidance-{i}-score": item.score,
+                f"guidance-{i}-description": item.description,
+                f"guidance-{i}-example": item.example,
+                f"guidance-{i}-performance_label": item.performance_label,
+            }
+        )
+    assert staff_client.post(url, data).status_code == 302
+    question.refresh_from_db()
+    assert question.key_metrics == ["lead_time", "time_to_restore"]  # in DORA's order
+    data["key_metrics"] = ["speed"]
+    assert staff_client.post(url, data).status_code == 200  # refused with the form again
+    question.refresh_from_db()
+    assert question.key_metrics == ["lead_time", "time_to_restore"]

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def mvp(db):
+    call_command("loaddata", "mvp", verbosity=0)
+    return Framework.objects.get(slug="mvp")
+
+
+@pytest.fixture
 def calms(db):
     call_command("loaddata", "calms", verbosity=0)
     return Framework.objects.get(slug="calms")
@@ -30,7 +36,7 @@ def counts():
     return (Framework.objects.count(), Question.objects.count(), ScoreGuidance.objects.count())
 
 
-@pytest.mark.parametrize("name", ["dora", "calms"])
+@pytest.mark.parametrize("name", ["dora", "calms", "mvp"])
 def test_export_then_import_round_trips_exactly(request, name):
     framework = request.getfixturevalue(name)
     document = export(framework)
@@ -75,7 +81,7 @@ def test_the_export_command_writes_to_stdout(dora):
     out = StringIO()
     call_command("export_framework", "dora", "1.0", stdout=out)
     document = json.loads(out.getvalue())
-    assert document["format"] == "dora-site-framework" and document["format_version"] == 1
+    assert document["format"] == "dora-site-framework" and document["format_version"] == 2
     assert [d["weight"] for d in document["framework"]["domains"]] == [25, 25, 20, 20, 10]
     assert not keys_named(document, {"id", "pk"})  # no database ids
 
@@ -120,8 +126,8 @@ REFUSALS = [
     (lambda d: '{"format": "dora-site-framework", ', "document: is not valid JSON"),
     (broken(set_path(["format"], "survey")), 'format: must be "dora-site-framework"'),
     (
-        broken(set_path(["format_version"], 2)),
-        "format_version: this site reads format version 1, not 2",
+        broken(set_path(["format_version"], 3)),
+        "format_version: this site reads format versions 1 and 2, not 3",
     ),
     (broken(set_path(["framework", "colour"], "red")), "framework.colour: is not a known field"),
     (broken(remove_path(["framework", "name"])), "framework.name: is missing"),
@@ -245,3 +251,44 @@ def test_the_import_command_refuses_an_existing_version(dora, tmp_path):
     path.write_text(json.dumps(export(dora)))
     with pytest.raises(CommandError, match="already exists"):
         call_command("import_framework", str(path))
+
+
+def test_key_metric_links_round_trip_and_bad_codes_are_refused(dora):
+    document = export(dora)
+    domains = document["framework"]["domains"]
+    assert [d["key_metric"] for d in domains] == [
+        "deployment_frequency",
+        "lead_time",
+        "change_failure_rate",
+        "time_to_restore",
+        "",
+    ]
+    practices = [q["key_metrics"] for q in domains[4]["gates"][0]["questions"]]
+    assert practices[1] == ["deployment_frequency", "change_failure_rate"]  # CI
+    domains[4]["key_metric"] = "lead_time"  # named twice
+    domains[4]["gates"][0]["questions"][0]["key_metrics"] = ["speed"]
+    with pytest.raises(DocumentInvalid) as refused:
+        parse_document(json.dumps(document), version="2.0")
+    assert refused.value.problems == [
+        "framework.domains[4].key_metric: lead_time is named by two domains",
+        "framework.domains[4].gates[0].questions[0].key_metrics: must list distinct "
+        "key-metric codes: deployment_frequency, lead_time, change_failure_rate, time_to_restore",
+    ]
+
+
+def test_a_format_1_document_still_imports(dora):
+    document = export(dora)
+    document["format_version"] = 1
+    for domain in document["framework"]["domains"]:
+        del domain["key_metric"]
+        for gate in domain["gates"]:
+            for question in gate["questions"]:
+                del question["key_metrics"]
+    imported = framework_import(tree=parse_document(json.dumps(document), version="9.0"))
+    assert [d.key_metric for d in imported.domains.order_by("position")] == [
+        "deployment_frequency",
+        "lead_time",
+        "change_failure_rate",
+        "time_to_restore",
+        "",
+    ]

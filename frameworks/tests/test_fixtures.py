@@ -242,3 +242,41 @@ def test_a_fixture_with_score_7_fails_and_changes_nothing(dora, tmp_path):
         call_command("loaddata", write(tmp_path, [renamed_framework_row(), bad]), verbosity=0)
     assert counts() == before
     assert Framework.objects.get().name == "DORA Metrics Framework"
+
+
+def test_the_mvp_framework_has_100_questions_in_gates_of_one_sitting(db):
+    import re
+
+    from frameworks.tree import load_tree
+
+    call_command("loaddata", "mvp", verbosity=0)
+    framework = Framework.objects.get(slug="mvp", version="1.0")
+    tree = load_tree(framework)
+    assert (tree.name, framework.is_published) == ("MVP Technical Maturity Framework", True)
+    assert len(tree.questions) == 100
+    assert [(d.name, int(d.weight)) for d in tree.domains] == [
+        ("Architecture and Design", 20),
+        ("Code Quality and Development Practice", 15),
+        ("Testing and Quality Assurance", 20),
+        ("Infrastructure, Operations and Reliability", 25),
+        ("Security and Compliance", 20),
+    ]
+    assert len(tree.gates) >= 10 and all(len(g.questions) <= 10 for g in tree.gates)
+    assert [lv.name for lv in tree.levels] == [
+        "Foundational",
+        "Developing",
+        "Established",
+        "Advanced",
+        "Leading",
+    ]
+    seen = set()
+    for question in tree.questions:
+        assert question.why_it_matters and len(question.guidance) == 6
+        for item in question.guidance:
+            assert item.description and item.example, question.topic
+            for text in (item.description, item.example):
+                shape = re.sub(r"\d+", "#", text.strip().lower())
+                assert shape not in seen, text  # no two rows differ only by a number
+                seen.add(shape)
+    linked = [q for q in tree.questions if q.key_metrics]
+    assert linked and all(not d.key_metric for d in tree.domains)
