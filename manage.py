@@ -16,6 +16,13 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.SECRET_KEY  # noqa: B018  (reading one setting reads them all: a bad one stops here)
+    except ImproperlyConfigured as error:
+        sys.exit(f"Configuration error: {error}")
     execute_from_command_line(sys.argv)
 
 

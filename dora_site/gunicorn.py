@@ -10,7 +10,12 @@ import gc
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+_workers = os.environ.get("WEB_CONCURRENCY", "").strip() or "2"
+if not (_workers.isascii() and _workers.isdigit() and 1 <= int(_workers) <= 64):
+    raise SystemExit(
+        f"WEB_CONCURRENCY={_workers!r} is not valid: expected a whole number from 1 to 64."
+    )
+workers = int(_workers)
 preload_app = True
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = os.environ.get("ERROR_LOG", "-")

@@ -5,6 +5,7 @@ on, a development secret key. Production values come from the environment (or a 
 file next to manage.py); a missing or malformed value stops start-up with a clear message.
 """
 
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -29,6 +30,63 @@ def _bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
 
 
+def _bad(name: str, raw: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}={raw!r} is not valid: {expected}.")
+
+
+def _number(name: str, default, kind, minimum, maximum=None, unit: str = ""):
+    """A whole (kind=int) or decimal (kind=float) number within bounds; anything else, such
+    as "2h" or "ten", stops start-up naming the variable, the value and what is expected."""
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    expected = (
+        f"expected a {'whole ' if kind is int else ''}number"
+        + (f" of {unit}" if unit else "")
+        + f" from {minimum}"
+        + (f" to {maximum}" if maximum is not None else " up")
+    )
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise _bad(name, raw, expected) from None
+    if value != value or value < minimum or (maximum is not None and value > maximum):
+        raise _bad(name, raw, expected)
+    return value
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    if raw.upper() not in choices:
+        raise _bad(name, raw, "expected one of " + ", ".join(choices))
+    return raw.upper()
+
+
+def _list(name: str, default: list[str], check=None, expected: str = "") -> list[str]:
+    items = [item.strip() for item in env.str(name, default="").split(",") if item.strip()]
+    if not items:
+        return default
+    for item in items:
+        if check is not None and not check(item):
+            raise _bad(name, item, expected)
+    return items
+
+
+def _url(name: str, default: str, read, schemes):
+    """A DATABASE_URL or CACHE_URL, parsed by django-environ; a URL it cannot read, or of a
+    kind it does not know, stops start-up with the variable's name."""
+    raw = env.str(name, default="").strip() or default
+    scheme = raw.split(":", 1)[0]
+    if scheme not in schemes:
+        raise _bad(name, raw, f"{scheme!r} is no known kind of URL (such as the README shows)")
+    try:
+        return read(raw)
+    except Exception as error:  # django-environ raises several kinds for a bad URL
+        raise _bad(name, raw, f"expected a URL such as the README shows ({error})") from None
+
+
 DEBUG = _bool("DEBUG", False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -40,8 +98,18 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-local-development-only-never-use-in-production"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = _list(
+    "ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1", "[::1]"],
+    check=lambda host: "/" not in host and " " not in host,
+    expected="expected host names separated by commas, such as dora.example.com",
+)
+CSRF_TRUSTED_ORIGINS = _list(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    check=lambda origin: origin.startswith(("https://", "http://")) and " " not in origin,
+    expected="expected origins with their scheme, such as https://dora.example.com",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,7 +179,11 @@ WSGI_APPLICATION = "dora_site.wsgi.application"
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise
 # (postgres://user:password@host:5432/name in production).
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {
+    "default": _url(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", env.db_url_config, env.DB_SCHEMES
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several people saving at once must never see "database is locked": WAL lets readers
     # run beside the writer, IMMEDIATE takes the write lock when a transaction starts (so a
@@ -128,7 +200,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 # Keep connections open between requests: opening one (and, for SQLite, running its
 # PRAGMAs) costs more than most of our pages' queries.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_MAX_AGE"] = _number("CONN_MAX_AGE", 600, int, 0, unit="seconds")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -150,7 +222,9 @@ LOGIN_REDIRECT_URL = "assessments:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+TIME_ZONE = env.str("TIME_ZONE", default="UTC").strip() or "UTC"
+if TIME_ZONE not in zoneinfo.available_timezones():
+    raise _bad("TIME_ZONE", TIME_ZONE, "expected a time zone name such as UTC or Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 
@@ -203,17 +277,23 @@ def client_address_settings(proxy_count: int) -> dict:
     }
 
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://?max_entries=5000")}
+CACHES = {
+    "default": _url(
+        "CACHE_URL", "locmemcache://?max_entries=5000", env.cache_url_config, env.CACHE_SCHEMES
+    )
+}
 
 # Sign-in is locked for a while after repeated failures of one user name from one address.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_FAILURE_LIMIT = _number("AXES_FAILURE_LIMIT", 5, int, 1, unit="failed sign-ins")
+AXES_COOLOFF_TIME = _number("AXES_COOLOFF_HOURS", 0.25, float, 0.01, unit="hours")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # (The environment variable keeps its name; axes warns of a setting called so.)
-globals().update(client_address_settings(env.int("AXES_PROXY_COUNT", default=0)))
+globals().update(
+    client_address_settings(_number("AXES_PROXY_COUNT", 0, int, 0, 10, unit="proxies"))
+)
 
 # Deployment switches. Cookies are secure by default whenever DEBUG is off; HTTPS redirect
 # and HSTS are switched on by the environment of a site that is served over HTTPS.
@@ -221,7 +301,7 @@ SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = _number("SECURE_HSTS_SECONDS", 0, int, 0, unit="seconds")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", False)
 if _bool("SECURE_PROXY_SSL_HEADER", False):
@@ -243,5 +323,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": _choice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }

@@ -6,16 +6,22 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from assessments.models import Assessment
 
 pytestmark = pytest.mark.django_db
 
 
+def local() -> dict:
+    """demo_setup's own database is SQLite; the PostgreSQL run of the suite says --force."""
+    return {} if connection.vendor == "sqlite" else {"force": True}
+
+
 def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
     settings.DEBUG = True
     out = StringIO()
-    call_command("demo_setup", stdout=out)
+    call_command("demo_setup", stdout=out, **local())
     assert "demo / dora-demo" in out.getvalue() and "staff / dora-demo" in out.getvalue()
     users = get_user_model().objects
     assert users.get(username="demo").check_password("dora-demo")
@@ -28,7 +34,7 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
         submitted[0].overall_percent < submitted[1].overall_percent < submitted[2].overall_percent
     )
     assert Assessment.objects.filter(status="draft").count() == 1
-    call_command("demo_setup", password="another-one", stdout=StringIO())
+    call_command("demo_setup", password="another-one", stdout=StringIO(), **local())
     assert Assessment.objects.count() == 4
     assert users.get(username="demo").check_password("another-one")
 
@@ -37,3 +43,20 @@ def test_it_refuses_to_run_with_debug_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="runs only with DEBUG=1"):
         call_command("demo_setup", stdout=StringIO())
+
+
+def test_it_refuses_a_database_that_is_not_its_own(dora, settings):
+    from assessments.tests.make import make_user
+
+    settings.DEBUG = True
+    make_user("alice")
+    expected = (
+        "this database holds 1 other user"
+        if connection.vendor == "sqlite"
+        else f"this is a {connection.vendor} database"
+    )
+    with pytest.raises(CommandError, match=expected):
+        call_command("demo_setup", stdout=StringIO())
+    assert not get_user_model().objects.filter(username__in=["demo", "staff"]).exists()
+    call_command("demo_setup", force=True, stdout=StringIO())
+    assert get_user_model().objects.filter(username="staff", is_superuser=True).exists()

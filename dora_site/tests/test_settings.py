@@ -80,3 +80,44 @@ def test_sqlite_is_set_up_for_several_people_at_once():
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DEBUG", "ture", "DEBUG must be true or false"),
+        ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE must be true or false"),
+        ("AXES_COOLOFF_HOURS", "2h", "AXES_COOLOFF_HOURS='2h' is not valid: expected a number"),
+        ("AXES_COOLOFF_HOURS", "nan", "AXES_COOLOFF_HOURS='nan' is not valid"),
+        ("AXES_FAILURE_LIMIT", "five", "AXES_FAILURE_LIMIT='five' is not valid: expected a whole"),
+        ("AXES_FAILURE_LIMIT", "0", "AXES_FAILURE_LIMIT='0' is not valid"),
+        ("AXES_PROXY_COUNT", "-1", "AXES_PROXY_COUNT='-1' is not valid"),
+        ("CONN_MAX_AGE", "10m", "CONN_MAX_AGE='10m' is not valid: expected a whole number"),
+        ("SECURE_HSTS_SECONDS", "1y", "SECURE_HSTS_SECONDS='1y' is not valid"),
+        ("DATABASE_URL", "postgress://x@y/z", "DATABASE_URL='postgress://x@y/z' is not valid"),
+        ("CACHE_URL", "nocache://", "CACHE_URL='nocache://' is not valid"),
+        ("CSRF_TRUSTED_ORIGINS", "dora.example.com", "CSRF_TRUSTED_ORIGINS='dora.example.com'"),
+        ("ALLOWED_HOSTS", "https://dora.example.com/", "ALLOWED_HOSTS='https://dora"),
+        ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE='Mars/Olympus' is not valid"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not valid: expected one of DEBUG"),
+    ],
+)
+def test_a_malformed_setting_stops_start_up_with_one_line_naming_it(name, value, expected):
+    result = manage("check", **{**PRODUCTION, name: value})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert expected in lines[0], lines[0]
+
+
+def test_gunicorn_refuses_a_malformed_worker_count():
+    result = subprocess.run(
+        [sys.executable, "-c", "import dora_site.gunicorn"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "WEB_CONCURRENCY": "two"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "WEB_CONCURRENCY='two' is not valid: expected a whole number" in result.stderr

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, Membership, Team
@@ -12,22 +12,39 @@ from frameworks.models import Framework
 from frameworks.tree import framework_tree
 
 DEMO_TEAM = ("Demo Team", "demo-team")
+DEMO_USERS = ("demo", "staff")
 
 
 class Command(BaseCommand):
     help = (
         "Create (or reset) a demo team with a member login and a staff login, and print both. "
-        "For local use only: refused when DEBUG is off unless --force is given."
+        "For local use only: refused when DEBUG is off, on a database other than SQLite, or on "
+        "one that holds users other than the demo ones, unless --force is given."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default="dora-demo", help="Password for both logins.")
-        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off, on a non-SQLite database or beside other users.",
+        )
         parser.add_argument(
             "--no-examples",
             action="store_true",
             help="Do not give the demo team its example history of DORA assessments.",
         )
+
+    @staticmethod
+    def refusal(User) -> str:
+        """Why this database must not get demo logins, or "" when it may."""
+        vendor = connection.vendor
+        if vendor != "sqlite":
+            return f"this is a {vendor} database, not the local SQLite one"
+        others = User.objects.exclude(username__in=DEMO_USERS).count()
+        if others:
+            return f"this database holds {others} other user{'s' if others > 1 else ''}"
+        return ""
 
     @transaction.atomic
     def handle(self, *args, password, force, no_examples, **options):
@@ -37,6 +54,13 @@ class Command(BaseCommand):
                 "(or --force)."
             )
         User = get_user_model()
+        if not force:
+            refusal = self.refusal(User)
+            if refusal:
+                raise CommandError(
+                    f"demo_setup creates logins with a known password, and {refusal}; "
+                    "nothing was changed. Give --force to do it anyway."
+                )
         team, _ = Team.objects.get_or_create(slug=DEMO_TEAM[1], defaults={"name": DEMO_TEAM[0]})
         member, _ = User.objects.get_or_create(
             username="demo", defaults={"first_name": "Demo", "last_name": "Member"}

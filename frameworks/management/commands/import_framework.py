@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from frameworks.documents import DocumentInvalid, parse_document
+from frameworks.models import Framework
 from frameworks.services import FrameworkExists, framework_import
 
 
@@ -35,6 +36,9 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
             tree = parse_document(raw, version=as_version)
+            was_published = Framework.objects.filter(
+                slug=tree.slug, version=tree.version, is_published=True
+            ).exists()
             framework = framework_import(tree=tree, replace=replace, publish=publish)
         except DocumentInvalid as invalid:
             for problem in invalid.problems:
@@ -45,6 +49,11 @@ class Command(BaseCommand):
         except FrameworkExists as exists:
             raise CommandError(str(exists)) from None
         state = "published" if framework.is_published else "a draft (not published)"
+        if replace and was_published and not framework.is_published:
+            self.stderr.write(
+                "Note: the version it replaced was published; this one is a draft until you "
+                "publish it (in the admin, or import again with --replace --publish)."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {framework}: {len(tree.domains)} domains, {len(tree.questions)} "
