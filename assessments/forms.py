@@ -36,13 +36,42 @@ class StartForm(forms.Form):
         required=False,
         help_text="Leave it blank for “Framework – Team – month year”.",
     )
+    another_draft = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Start another draft anyway",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = Framework.objects.published().order_by(
-            "name", "-version"
-        )
+        published = Framework.objects.published().order_by("name", "-version")
+        self.fields["framework"].queryset = published
         self.fields["team"].queryset = startable_teams(user)
+        if "framework" not in self.initial:  # DORA first, where it is published
+            dora = published.filter(slug="dora").order_by("-version").values_list("pk").first()
+            if dora:
+                self.initial["framework"] = dora[0]
+        self.existing_draft = None
+
+    def clean(self):
+        """A second draft of the same team and framework is started only when asked: the
+        page offers the open one first."""
+        data = super().clean()
+        team, framework = data.get("team"), data.get("framework")
+        if team and framework and not data.get("another_draft"):
+            self.existing_draft = (
+                team.assessments.drafts()
+                .filter(framework=framework)
+                .order_by("-updated_at")
+                .first()
+            )
+            if self.existing_draft is not None:
+                self.fields["another_draft"].widget = forms.CheckboxInput()
+                raise forms.ValidationError(
+                    f"{team} already has a draft of {framework}: “{self.existing_draft.title}”. "
+                    "Carry on with it, or tick “Start another draft anyway”."
+                )
+        return data
 
 
 def _normalise(text: str) -> str:

@@ -268,6 +268,36 @@ def level_gap_note(maturity: str | None, delivery: str | None) -> str:
     return ""
 
 
+def since_last_time(document: dict, previous: dict | None) -> dict | None:
+    """What changed from the previous result of the same team and framework: the overall
+    score, each domain, each key metric and the delivery performance."""
+    if previous is None:
+        return None
+    before = previous["result"]
+
+    def change(old, new):
+        return None if old is None or new is None else new - old
+
+    old_domains = {d["id"]: d["percent"] for d in before["domains"]}
+    old_metrics = {m["domain_id"]: m["performance_level"] for m in before["metrics"]}
+    old_delivery = (before.get("delivery_performance") or {}).get("level")
+    new_delivery = (document.get("delivery_performance") or {}).get("level")
+    return {
+        "assessment_id": previous["pk"],
+        "title": previous["title"],
+        "submitted_at": previous["submitted_at"],
+        "overall": change(before["overall_percent"], document["overall_percent"]),
+        "domains": [
+            (d["name"], change(old_domains.get(d["id"]), d["percent"])) for d in document["domains"]
+        ],
+        "metrics": [
+            (m["name"], old_metrics.get(m["domain_id"], ""), m["performance_level"])
+            for m in document["metrics"]
+        ],
+        "delivery": (old_delivery, new_delivery) if document.get("delivery_performance") else None,
+    }
+
+
 def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
     """Everything the results page shows: the stored numbers, joined with the framework's
     current wording (text corrections are allowed after submit; numbers never change)."""
@@ -317,6 +347,7 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
     return {
         "what_if": None,
         "changed": (),
+        "since": None,
         "result": document,
         "delivery": delivery,
         "gap_note": level_gap_note(

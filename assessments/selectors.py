@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -94,8 +94,26 @@ FRAMEWORK_KEY = ("framework_id", "framework__content_version", "framework__is_pu
 
 def question_totals(rows) -> dict[int, int]:
     """Questions per framework (by id) of rows carrying FRAMEWORK_KEY."""
+    return {fid: len(tree.questions) for fid, tree in trees_of(rows).items()}
+
+
+def trees_of(rows) -> dict:
+    """The cached framework trees (by framework id) of rows carrying FRAMEWORK_KEY."""
     return {
-        row["framework_id"]: len(cached_tree(*(row[name] for name in FRAMEWORK_KEY)).questions)
+        row["framework_id"]: cached_tree(*(row[name] for name in FRAMEWORK_KEY)) for row in rows
+    }
+
+
+def minutes_left(rows) -> dict[int, int]:
+    """The time each draft row (with answered_count) still needs, by assessment id."""
+    from .progress import minutes_for
+
+    trees = trees_of(rows)
+    return {
+        row["pk"]: minutes_for(
+            trees[row["framework_id"]],
+            len(trees[row["framework_id"]].questions) - row["answered_count"],
+        )
         for row in rows
     }
 
@@ -236,6 +254,23 @@ def team_history(team: Team, framework_id: int):
 
 
 # Comparisons -----------------------------------------------------------------------------
+
+
+def previous_result(user, assessment: Assessment) -> dict | None:
+    """The submitted assessment of the same team and framework just before this one (its
+    id, title, date and stored result), if the user may read it."""
+    earlier = Q(submitted_at__lt=assessment.submitted_at) | Q(
+        submitted_at=assessment.submitted_at, pk__lt=assessment.pk
+    )
+    return (
+        Assessment.objects.visible_to(user)
+        .submitted()
+        .filter(earlier, team_id=assessment.team_id, framework_id=assessment.framework_id)
+        .order_by("-submitted_at", "-pk")
+        .values("pk", "title", "submitted_at", "result")
+        .first()
+    )
+
 
 COMPARE_OPTIONS = 200
 

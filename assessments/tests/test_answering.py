@@ -64,7 +64,8 @@ def test_save_writes_the_pages_answers_and_records_who(member_client, draft, pag
         },
     )
     response = member_client.post(url(draft), data)
-    assert response.status_code == 302 and response.url == url(draft)
+    # back on the page, at the first question saved
+    assert response.status_code == 302 and response.url == url(draft) + f"#q{page1[0].pk}"
     first = Answer.objects.get(question=page1[0])
     second = Answer.objects.get(question=page1[1])
     assert (first.score, first.not_applicable, first.notes, first.updated_by) == (

@@ -51,7 +51,9 @@ def test_a_member_starts_answers_over_two_sittings_and_submits_dora(
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server, "dana", "dana-pass-1")
     assert "0 of 25" not in page.content()
-    page.get_by_role("link", name=assessment.title).click()
+    page.get_by_role("region", name="Continue where your team left off").get_by_role(
+        "link", name=assessment.title
+    ).click()
     first = page.locator("fieldset.question").first
     assert first.locator("input[value='4']").is_checked()
     assert (
@@ -233,3 +235,62 @@ def test_what_if_on_the_results_page_with_and_without_javascript(
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_enter_saves_and_stays_on_the_step_from_a_radio_and_from_the_reason_box(
+    page, live_server, dora, dora_member
+):
+    team = dora_member.teams.get()
+    draft = Assessment.objects.create(
+        team=team, framework=dora, title="Keys", created_by=dora_member
+    )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    url = live_server.url + reverse("assessments:answer", args=[draft.pk, 2])
+    page.goto(url)
+    first = page.locator("fieldset.question").first
+    first.locator("input[value='3']").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.get_by_text("Saved 1 answer.").wait_for()
+    assert page.url.split("#")[0] == url  # not sent back a step
+    second = page.locator("fieldset.question").nth(1)
+    second.get_by_label("Not applicable", exact=False).check()
+    reason = second.get_by_label("Why it does not apply")
+    reason.fill("No pipeline of our own")
+    reason.press("Enter")
+    page.get_by_text("Saved 1 answer.").wait_for()
+    assert page.url.split("#")[0] == url
+    saved = {a.question.position: a for a in Answer.objects.filter(assessment=draft)}
+    assert saved[1].score == 3 and saved[2].not_applicable
+
+
+def test_arrow_keys_stay_in_the_radio_group_past_not_applicable(
+    page, live_server, dora, dora_member
+):
+    team = dora_member.teams.get()
+    draft = Assessment.objects.create(
+        team=team, framework=dora, title="Keys", created_by=dora_member
+    )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.goto(live_server.url + reverse("assessments:answer", args=[draft.pk, 1]))
+    first = page.locator("fieldset.question").first
+    first.locator("input[value='5']").focus()
+    page.keyboard.press("ArrowDown")  # onto "not applicable"
+    assert page.evaluate("document.activeElement.value") == "na"
+    page.keyboard.press("ArrowDown")  # onto "not answered yet", not into the reason box
+    assert page.evaluate("document.activeElement.type") == "radio"
+
+
+def test_every_improvement_prints(page, live_server, dora, dora_member):
+    from assessments.tests.make import submitted_assessment
+
+    scores = [3] * 25
+    assessment = submitted_assessment(
+        team=dora_member.teams.get(), framework=dora, user=dora_member, scores=scores
+    )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.goto(live_server.url + reverse("assessments:results", args=[assessment.pk]))
+    page.emulate_media(media="print")
+    printed = page.locator("ol.recommendation-list > li:visible")
+    assert printed.count() == 25
+    assert not page.get_by_text("Show all 25 improvements").is_visible()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -160,14 +161,16 @@ def _report_save(request, tree: FrameworkTree, outcome) -> None:
         )
 
 
-def _after_save(assessment, step: int, step_count: int, go: str):
+def _after_save(assessment, step: int, step_count: int, go: str, saved: list[int]):
     if go == "next" and step < step_count:
         return redirect("assessments:answer", assessment.pk, step + 1)
     if go == "prev" and step > 1:
         return redirect("assessments:answer", assessment.pk, step - 1)
     if go in ("next", "review"):
         return redirect("assessments:review", assessment.pk)
-    return redirect("assessments:answer", assessment.pk, step)
+    # Staying on the step: the page opens at the question just saved, not at its top.
+    anchor = f"#q{saved[0]}" if saved else ""
+    return redirect(reverse("assessments:answer", args=[assessment.pk, step]) + anchor)
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,15 +190,20 @@ def answer(request, pk, step):
             return redirect("assessments:results", assessment.pk)
         form = AnswerPageForm(gate.questions, request.POST)
         if form.is_valid():
+            changes = form.changes()
             try:
-                outcome = answers_save(
-                    assessment=assessment, user=request.user, changes=form.changes()
-                )
+                outcome = answers_save(assessment=assessment, user=request.user, changes=changes)
             except AssessmentNotDraft as refused:
                 messages.error(request, f"{refused} Nothing was changed.")
                 return redirect("assessments:results", assessment.pk)
             _report_save(request, tree, outcome)
-            return _after_save(assessment, step, len(tree.gates), request.POST.get("go", "save"))
+            return _after_save(
+                assessment,
+                step,
+                len(tree.gates),
+                request.POST.get("go", "save"),
+                [change.question_id for change in changes],
+            )
         messages.error(request, "Nothing was saved: please correct the answers marked below.")
     read_only = not (assessment.is_draft and assessment.user_may_change)
     progress_part, questions_part = _answer_parts(request, assessment, tree, gate, form, read_only)

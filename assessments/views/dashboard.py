@@ -8,7 +8,7 @@ from frameworks.params import page_param
 from ..fragments import cached_part
 from ..models import access_token
 from ..pagination import links, page_of
-from ..selectors import dashboard_assessments, question_totals
+from ..selectors import dashboard_assessments, minutes_left, question_totals
 
 PAGE_SIZE = 20
 
@@ -22,6 +22,8 @@ def _assessment_list(user, number) -> str:
             "page": page,
             "rows": rows,
             "question_counts": question_totals(rows),
+            "minutes_left": minutes_left(rows),
+            "drafts": [row for row in rows if row["status"] == "draft"][:3],
             "links": links(page),
         },
     )

@@ -13,8 +13,13 @@ from frameworks.tree import framework_tree
 
 from ..exports import result_csv, result_json
 from ..fragments import cached_part
-from ..results import result_document, results_page, what_if_answers
-from ..selectors import get_assessment_for, get_submitted_for, notes_by_assessment
+from ..results import result_document, results_page, since_last_time, what_if_answers
+from ..selectors import (
+    get_assessment_for,
+    get_submitted_for,
+    notes_by_assessment,
+    previous_result,
+)
 from ..services import team_constraint
 
 
@@ -33,7 +38,13 @@ def results(request, pk):
         params=(assessment.pk,),
         build=lambda: render_to_string(
             "assessments/results_body.html",
-            results_page(assessment.result, tree, notes_by_assessment([assessment])[assessment.pk]),
+            results_page(assessment.result, tree, notes_by_assessment([assessment])[assessment.pk])
+            | {
+                "since": since_last_time(
+                    assessment.result, previous_result(request.user, assessment)
+                ),
+                "assessment": assessment,
+            },
         ),
     )
     return render(

@@ -16,6 +16,7 @@ from ..selectors import (
     HISTORY_CHART_SIZE,
     due_next,
     get_team_for,
+    minutes_left,
     question_totals,
     team_drafts,
     team_frameworks,
@@ -75,6 +76,7 @@ def _team_body(team, chosen: int | None, number: int, member: bool) -> str:
             "member": member,
             "drafts": drafts,
             "question_counts": question_totals(drafts),
+            "minutes_left": minutes_left(drafts),
             **_history(team, frameworks, chosen, number),
         },
     )

@@ -7,6 +7,11 @@
     return;
   }
   var dirty = false;
+  // Only a pointer's choice of "not applicable" moves focus to the reason box: with the
+  // arrow keys, focus stays in the radio group.
+  var pointer = false;
+  form.addEventListener("pointerdown", function () { pointer = true; });
+  form.addEventListener("keydown", function () { pointer = false; });
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function (event) {
     dirty = true;
@@ -16,7 +21,7 @@
       var reason = fieldset && fieldset.querySelector(".na-reason");
       if (reason) {
         reason.classList.toggle("na-reason-open", target.value === "na");
-        if (target.value === "na") {
+        if (target.value === "na" && pointer) {
           reason.querySelector("input").focus();
         }
       }

@@ -1,0 +1,108 @@
+"""A clear next action, and what changed since last time."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Assessment
+from assessments.tests.make import (
+    answer,
+    make_assessment,
+    make_team,
+    make_user,
+    page_data,
+    questions_of,
+    submitted_assessment,
+)
+from assessments.tests.test_results import dora_scores
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(db):
+    return make_user("dana")
+
+
+@pytest.fixture
+def team(member):
+    return make_team("Platform", members=[member])
+
+
+def test_dora_is_the_default_framework_on_the_start_form(client, dora, member, team):
+    from frameworks.tests.make import make_framework
+
+    make_framework(slug="aaa", name="AAA first by name")
+    client.force_login(member)
+    form = client.get(reverse("assessments:start")).context["form"]
+    assert form.initial["framework"] == dora.pk
+
+
+def test_a_second_draft_of_the_same_team_and_framework_is_started_only_when_asked(
+    client, dora, member, team
+):
+    open_draft = make_assessment(team=team, framework=dora, user=member, title="Open one")
+    client.force_login(member)
+    data = {"framework": dora.pk, "team": team.pk, "title": ""}
+    page = client.post(reverse("assessments:start"), data)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Platform already has a draft of DORA Metrics Framework 1.0" in text
+    assert f'href="{reverse("assessments:detail", args=[open_draft.pk])}"' in text
+    assert 'type="checkbox" name="another_draft"' in text
+    assert Assessment.objects.count() == 1
+    started = client.post(reverse("assessments:start"), {**data, "another_draft": "on"})
+    assert started.status_code == 302
+    assert Assessment.objects.count() == 2
+
+
+def test_the_dashboard_offers_to_continue_a_draft_with_the_time_left(client, dora, member, team):
+    draft = make_assessment(team=team, framework=dora, user=member, title="Q3 check")
+    for question in questions_of(dora)[:5]:
+        answer(draft, question, 3, user=member)
+    client.force_login(member)
+    text = client.get(reverse("assessments:dashboard")).content.decode()
+    card = text.split('id="continue-heading"')[1].split("</section>")[0]
+    assert "Q3 check" in card and "20 questions left, about 60 min" in card
+    assert "about 60 min left" in text  # in the list too
+    team_page = client.get(reverse("assessments:team_detail", args=[team.slug])).content.decode()
+    assert "5 of 25 answered, about 60 min left" in team_page
+
+
+def test_a_save_that_stays_lands_on_the_saved_question(client, dora, member, team):
+    draft = make_assessment(team=team, framework=dora, user=member)
+    questions = questions_of(dora)[:5]
+    client.force_login(member)
+    response = client.post(
+        reverse("assessments:answer", args=[draft.pk, 1]),
+        page_data(questions, **{f"q{questions[2].pk}-choice": "4", "go": "save"}),
+    )
+    assert response.status_code == 302
+    assert (
+        response.url == reverse("assessments:answer", args=[draft.pk, 1]) + f"#q{questions[2].pk}"
+    )
+
+
+def test_the_results_say_what_changed_since_last_time(client, dora, member, team):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    before = submitted_assessment(
+        team=team,
+        framework=dora,
+        user=member,
+        scores=dora_scores(d3=[1, 3, 3, 3]),
+        when=now - timedelta(days=90),
+    )
+    after = submitted_assessment(
+        team=team, framework=dora, user=member, scores=dora_scores(d3=[3, 3, 3, 3])
+    )
+    client.force_login(member)
+    text = client.get(reverse("assessments:results", args=[after.pk])).content.decode()
+    since = text.split('id="since-heading"')[1].split("</section>")[0]
+    assert "delivery performance Low → Medium" in since
+    assert "Change Failure Rate: Low → Medium" in since
+    assert f"?a={before.pk}&amp;b={after.pk}" in since
+    first = client.get(reverse("assessments:results", args=[before.pk])).content.decode()
+    assert 'id="since-heading"' not in first
