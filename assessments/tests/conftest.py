@@ -1,6 +1,6 @@
 import pytest
 
-from assessments.tests.make import make_assessment, make_team, make_user
+from assessments.tests.make import make_assessment, make_team, make_user, submitted_assessment
 from frameworks.tests.make import make_framework
 
 
@@ -50,3 +50,19 @@ def member_client(client, member):
 def outsider_client(client, outsider, other_team):
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture
+def world(framework, team, member, other_team, outsider):
+    """A submitted assessment and a draft of `team`, one submitted of `other_team`."""
+    done = submitted_assessment(
+        team=team, framework=framework, user=member, scores=[1, 2, 3], title="Done"
+    )
+    newer = submitted_assessment(
+        team=team, framework=framework, user=member, scores=[2, 3, 4], title="Newer"
+    )
+    draft = make_assessment(team=team, framework=framework, user=member, title="Open draft")
+    theirs = submitted_assessment(
+        team=other_team, framework=framework, user=outsider, scores=[5, 5, 5], title="Theirs"
+    )
+    return {"done": done, "newer": newer, "draft": draft, "theirs": theirs}

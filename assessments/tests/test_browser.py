@@ -237,6 +237,16 @@ def test_what_if_on_the_results_page_with_and_without_javascript(
     assert not errors, errors
 
 
+def open_a_draft(page, live_server, dora, member, step):
+    """A new DORA draft of the member's team, open at `step` in the signed-in page."""
+    draft = Assessment.objects.create(
+        team=member.teams.get(), framework=dora, title="Keys", created_by=member
+    )
+    sign_in(page, live_server, "dana", "dana-pass-1")
+    page.goto(live_server.url + reverse("assessments:answer", args=[draft.pk, step]))
+    return draft
+
+
 def test_enter_saves_and_stays_on_the_step_from_a_radio_and_from_the_reason_box(
     page, live_server, dora, dora_member
 ):

@@ -13,7 +13,6 @@ from django.utils import timezone
 from assessments.models import Answer, Assessment, Team
 from assessments.tests.make import (
     answer,
-    make_assessment,
     make_team,
     make_user,
     page_data,
@@ -141,22 +140,6 @@ def test_unpublishing_from_a_filtered_admin_list_shows_at_once(
 
 
 # Every page, download and form, for each kind of user -----------------------------------
-
-
-@pytest.fixture
-def world(framework, team, member, other_team, outsider):
-    """A submitted assessment and a draft of `team`, one submitted of `other_team`."""
-    done = submitted_assessment(
-        team=team, framework=framework, user=member, scores=[1, 2, 3], title="Done"
-    )
-    newer = submitted_assessment(
-        team=team, framework=framework, user=member, scores=[2, 3, 4], title="Newer"
-    )
-    draft = make_assessment(team=team, framework=framework, user=member, title="Open draft")
-    theirs = submitted_assessment(
-        team=other_team, framework=framework, user=outsider, scores=[5, 5, 5], title="Theirs"
-    )
-    return {"done": done, "newer": newer, "draft": draft, "theirs": theirs}
 
 
 def reads(world, team):

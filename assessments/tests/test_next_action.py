@@ -7,8 +7,6 @@ from assessments.models import Assessment
 from assessments.tests.make import (
     answer,
     make_assessment,
-    make_team,
-    make_user,
     page_data,
     questions_of,
     submitted_assessment,
@@ -16,16 +14,6 @@ from assessments.tests.make import (
 from assessments.tests.test_results import dora_scores
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member(db):
-    return make_user("dana")
-
-
-@pytest.fixture
-def team(member):
-    return make_team("Platform", members=[member])
 
 
 def test_dora_is_the_default_framework_on_the_start_form(client, dora, member, team):
@@ -46,7 +34,7 @@ def test_a_second_draft_of_the_same_team_and_framework_is_started_only_when_aske
     page = client.post(reverse("assessments:start"), data)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Platform already has a draft of DORA Metrics Framework 1.0" in text
+    assert "Team A already has a draft of DORA Metrics Framework 1.0" in text
     assert f'href="{reverse("assessments:detail", args=[open_draft.pk])}"' in text
     assert 'type="checkbox" name="another_draft"' in text
     assert Assessment.objects.count() == 1

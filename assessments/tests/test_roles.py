@@ -23,7 +23,6 @@ from assessments.tests.make import (
     make_assessment,
     make_user,
     questions_of,
-    submitted_assessment,
 )
 from assessments.tests.test_isolation import reads, try_to_save
 from frameworks.models import Framework
@@ -71,18 +70,6 @@ def editor(db):
 @pytest.fixture
 def superuser(db):
     return make_user("sue", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def world(framework, team, member, other_team, outsider):
-    done = submitted_assessment(
-        team=team, framework=framework, user=member, scores=[1, 2, 3], title="Done"
-    )
-    newer = submitted_assessment(
-        team=team, framework=framework, user=member, scores=[2, 3, 4], title="Newer"
-    )
-    draft = make_assessment(team=team, framework=framework, user=member, title="Open draft")
-    return {"done": done, "newer": newer, "draft": draft}
 
 
 def lists_and_downloads():
