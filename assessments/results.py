@@ -348,6 +348,7 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
         "what_if": None,
         "changed": (),
         "since": None,
+        "contributors": (),
         "result": document,
         "delivery": delivery,
         "gap_note": level_gap_note(

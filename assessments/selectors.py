@@ -253,6 +253,28 @@ def team_history(team: Team, framework_id: int):
     )
 
 
+def previous_answers(user, assessment: Assessment, question_ids) -> dict[int, dict]:
+    """For a draft, the team's answers to these questions in its latest submitted assessment
+    of the same framework ("last time"), with who gave them, by question id."""
+    rows = (
+        Answer.objects.visible_to(user)
+        .filter(
+            assessment__team_id=assessment.team_id,
+            assessment__framework_id=assessment.framework_id,
+            assessment__is_latest=True,
+            question_id__in=list(question_ids),
+        )
+        .values(
+            "question_id",
+            "score",
+            "not_applicable",
+            "updated_by__username",
+            submitted_at=F("assessment__submitted_at"),
+        )
+    )
+    return {row["question_id"]: row for row in rows}
+
+
 # Comparisons -----------------------------------------------------------------------------
 
 
@@ -327,6 +349,27 @@ def notes_by_assessment(assessments) -> dict[int, dict[int, AnswerNotes]]:
     for assessment_id, question_id, *values in rows:
         notes[assessment_id][question_id] = AnswerNotes(*values)
     return notes
+
+
+def answer_contributors(assessment: Assessment) -> list[tuple[str, int]]:
+    """Who gave a (checked) assessment's answers, the last to change each: (name, how
+    many), most first."""
+    rows = (
+        Answer.objects.filter(assessment_id=assessment.pk)
+        .answered()
+        .exclude(updated_by=None)
+        .values("updated_by__username", "updated_by__first_name", "updated_by__last_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "updated_by__username")
+    )
+    return [
+        (
+            f"{row['updated_by__first_name']} {row['updated_by__last_name']}".strip()
+            or row["updated_by__username"],
+            row["n"],
+        )
+        for row in rows
+    ]
 
 
 # Starting --------------------------------------------------------------------------------

@@ -215,7 +215,8 @@ def test_the_answer_page_costs_the_same_queries_however_many_questions(
     # revision, answers
     # (+2 everywhere: the user's permissions, own and through groups, which Django's
     # ModelBackend reads once per request to tell whether the user sees every team)
-    with django_assert_num_queries(7):
+    # (+1: the team's answers last time, for "since last time")
+    with django_assert_num_queries(8):
         member_client.get(url(assessment))
     # again: the progress and the questions are kept under the team's revision
     with django_assert_num_queries(6):

@@ -94,3 +94,31 @@ def test_the_results_say_what_changed_since_last_time(client, dora, member, team
     assert f"?a={before.pk}&amp;b={after.pk}" in since
     first = client.get(reverse("assessments:results", args=[before.pk])).content.decode()
     assert 'id="since-heading"' not in first
+
+
+def test_while_answering_each_question_shows_the_teams_answer_last_time(
+    client, dora, member, teammate, team
+):
+    questions = questions_of(dora)
+    scores = dora_scores()
+    scores[1] = None  # not applicable last time
+    submitted_assessment(team=team, framework=dora, user=teammate, scores=scores)
+    draft = make_assessment(team=team, framework=dora, user=member)
+    client.force_login(member)
+    page = client.get(reverse("assessments:answer", args=[draft.pk, 1])).content.decode()
+    first = page.split(f'id="q{questions[0].pk}"')[1].split("</fieldset>")[0]
+    assert "<strong>Last time</strong>" in first and "3 of 5, by tom" in first
+    second = page.split(f'id="q{questions[1].pk}"')[1].split("</fieldset>")[0]
+    assert "not applicable, by tom" in second
+
+
+def test_review_and_results_list_who_contributed(client, dora, member, teammate, team):
+    draft = make_assessment(team=team, framework=dora, user=member)
+    for n, question in enumerate(questions_of(dora)):
+        answer(draft, question, 3, user=member if n < 15 else teammate)
+    client.force_login(member)
+    review = client.get(reverse("assessments:review", args=[draft.pk])).content.decode()
+    assert "<strong>Answered by:</strong> mia (15), tom (10)" in review
+    client.post(reverse("assessments:submit", args=[draft.pk]))
+    results = client.get(reverse("assessments:results", args=[draft.pk])).content.decode()
+    assert "<strong>Answered by:</strong> mia (15), tom (10)" in results

@@ -166,8 +166,9 @@ def test_the_results_page_costs_a_constant_number_of_queries(
     # queries)
     # (+2 everywhere: the user's permissions, own and through groups, which Django's
     # ModelBackend reads once per request to tell whether the user sees every team)
-    # (+1 the first time: the team's previous result of the framework, "since last time")
-    with django_assert_num_queries(13):
+    # (+2 the first time: the team's previous result of the framework, "since last time",
+    # and who gave the answers)
+    with django_assert_num_queries(14):
         first = dora_client.get(url)
     # the body again, kept under the team's revision: no notes read
     with django_assert_num_queries(6):

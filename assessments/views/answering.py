@@ -19,7 +19,7 @@ from frameworks.tree import FrameworkTree, framework_tree
 from .. import progress
 from ..forms import AnswerPageForm, StartForm, answer_choice, answer_state, question_limits
 from ..fragments import cached_part
-from ..selectors import answers_by_question, get_assessment_for
+from ..selectors import answers_by_question, get_assessment_for, previous_answers
 from ..services import (
     AssessmentNotDraft,
     SubmitIncomplete,
@@ -106,9 +106,10 @@ def question_parts(tree: FrameworkTree) -> dict:
     return parts
 
 
-def question_fields(gate, answers: dict, form) -> list[dict]:
+def question_fields(gate, answers: dict, form, previous: dict | None = None) -> list[dict]:
     """What each question of the page shows: the saved answer, or what was just posted
-    (with its errors), and who changed it last."""
+    (with its errors), who changed it last, and the team's answer last time."""
+    previous = previous or {}
     fields = []
     for q in gate.questions:
         answer = answers.get(q.id)
@@ -133,7 +134,15 @@ def question_fields(gate, answers: dict, form) -> list[dict]:
         changed = None
         if answer is not None and answer.updated_by_id:
             changed = (answer.updated_by.get_username(), answer.updated_at)
-        fields.append({"question": q, **values, "errors": errors, "last_changed": changed})
+        fields.append(
+            {
+                "question": q,
+                **values,
+                "errors": errors,
+                "last_changed": changed,
+                "previous": previous.get(q.id),
+            }
+        )
     return fields
 
 
@@ -252,7 +261,14 @@ def _answer_parts(request, assessment, tree, gate, form, read_only) -> tuple[str
         return render_to_string(
             "assessments/answer_questions.html",
             {
-                "questions": question_fields(gate, read(), form),
+                "questions": question_fields(
+                    gate,
+                    read(),
+                    form,
+                    previous_answers(request.user, assessment, (q.id for q in gate.questions))
+                    if assessment.is_draft
+                    else None,
+                ),
                 "parts": question_parts(tree),
                 "limits": question_limits(),
                 "read_only": read_only,

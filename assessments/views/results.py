@@ -15,6 +15,7 @@ from ..exports import result_csv, result_json
 from ..fragments import cached_part
 from ..results import result_document, results_page, since_last_time, what_if_answers
 from ..selectors import (
+    answer_contributors,
     get_assessment_for,
     get_submitted_for,
     notes_by_assessment,
@@ -43,6 +44,7 @@ def results(request, pk):
                 "since": since_last_time(
                     assessment.result, previous_result(request.user, assessment)
                 ),
+                "contributors": answer_contributors(assessment),
                 "assessment": assessment,
             },
         ),
