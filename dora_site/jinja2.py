@@ -8,6 +8,7 @@ a few filters named as Django's are); each app adds its own filters and globals 
 this package imports no app.
 """
 
+import datetime
 from functools import lru_cache
 from importlib import import_module
 from importlib.util import find_spec
@@ -92,8 +93,8 @@ def date(value, fmt: str = "j M Y") -> str:
     to the same output."""
     if value is None:
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # a plain date is a day already
     parts = _date_parts(fmt)
     if parts is None:
         return dateformat.format(value, fmt)

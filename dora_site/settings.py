@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "axes",
     "frameworks",
     "assessments",
+    "delivery",
 ]
 
 MIDDLEWARE = [

@@ -15,9 +15,14 @@ ROOT = Path(settings.BASE_DIR)
 
 @pytest.fixture
 def project(tmp_path):
-    """The tracked files of the project, with the virtualenv shared."""
+    """The files of the project as git sees them (tracked, and new ones it does not ignore),
+    with the virtualenv shared."""
     files = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     if not files:
         pytest.skip("not a git checkout")

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import Change, Deployment, Incident
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "team", "service", "environment", "finished_at", "status"]
+    list_filter = ["environment", "status", "rework"]
+    list_select_related = ["team"]
+    search_fields = ["external_id", "service", "team__name"]
+    date_hierarchy = "finished_at"
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "team", "committed_at", "deployment_id"]
+    list_select_related = ["team"]
+    search_fields = ["external_id", "deployment_id", "team__name"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "team", "opened_at", "resolved_at", "deployment_id"]
+    list_select_related = ["team"]
+    search_fields = ["external_id", "deployment_id", "team__name"]

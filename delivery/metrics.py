@@ -1,0 +1,200 @@
+"""DORA's key metrics measured from delivery records: pure functions over plain rows (no ORM).
+
+The rules, over a window of whole UTC days, start to end inclusive:
+- Only production deployments count, and only changes that production shipped.
+- Deployments: production deployments finished in the window, whatever their status.
+  Deployment frequency is that count per week of the window (0.0 when there were none: that
+  is a measurement, not a missing one).
+- Lead time: for each change first shipped by a successful production deployment finished in
+  the window, the hours from its commit to that deployment. Values of zero or less are clock
+  or import errors and are left out. The median is reported.
+- Failed deployments: production deployments in the window that failed, or that an incident
+  names as its cause (whenever that incident opened). Change failure rate is their share of
+  the deployments.
+- Time to restore: for each incident resolved in the window, the hours from opening to
+  resolution, whichever deployment (if any, known or not) it names. The median is reported.
+- Rework rate: the share of deployments in the window that were rework (unplanned fixes).
+- Levels follow the buckets of the DORA 1.0 framework this site ships (THRESHOLDS), compared
+  exactly; a level is None when its sample is too small to say anything (the MIN_ constants).
+
+Each ratio comes from one division of whole numbers, which rounds it to the float nearest its
+exact value; a ratio exactly on a bound (1 failure in 20 deployments) therefore equals the bound
+as written (0.05) and takes the better level, whether classified here or from a reported value.
+"""
+
+from __future__ import annotations
+
+import operator
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+PRODUCTION = "production"
+SUCCESS = "success"
+FAILURE = "failure"
+
+WINDOW_DAYS = 91  # a quarter: enough deployments and incidents for medians to mean something
+
+# DORA 1.0's performance buckets, as the framework's guidance states them (from the State of
+# DevOps reports up to 2019), best first: a value takes the first level whose bound it meets
+# under the comparison, and Low when it meets none.
+# - Deployment frequency, per week: "multiple a day" taken as 10 or more a week; at least weekly;
+#   at least monthly (12 a year).
+# - Lead time for changes, hours: under a day; under a week; under a month (30 days).
+# - Change failure rate, a fraction: 5% or less; 15% or less; 30% or less.
+# - Time to restore service, hours: under an hour; under a day; under a week.
+THRESHOLDS: dict[str, tuple] = {
+    "deployment_frequency": (operator.ge, ((10, "Elite"), (1, "High"), (12 / 52, "Medium"))),
+    "lead_time": (operator.lt, ((24, "Elite"), (168, "High"), (720, "Medium"))),
+    "change_failure_rate": (operator.le, ((0.05, "Elite"), (0.15, "High"), (0.30, "Medium"))),
+    "time_to_restore": (operator.lt, ((1, "Elite"), (24, "High"), (168, "Medium"))),
+}
+LOW = "Low"
+
+# Below these sample sizes a level would rank a team on one or two events, so it is left None.
+# Deployment frequency needs none: zero deployments in a window is itself a (Low) measurement.
+MIN_CHANGES_FOR_LEAD_TIME = 5
+MIN_DEPLOYMENTS_FOR_FAILURE_RATE = 5
+MIN_INCIDENTS_FOR_RESTORE = 1
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class DeploymentRow:
+    id: str
+    environment: str
+    finished_at: datetime
+    status: str  # "success" or "failure"
+    rework: bool  # an unplanned deployment to fix a user-facing problem
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    id: str
+    committed_at: datetime
+    deployment_id: str | None  # the deployment that first shipped it
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: str
+    opened_at: datetime
+    resolved_at: datetime | None
+    deployment_id: str | None  # the deployment that caused it
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The key metrics over one window; every value is None when there is nothing to measure."""
+
+    start: date
+    end: date
+    deployments: int
+    deployment_frequency_per_week: float | None
+    lead_time_hours_median: float | None
+    changes_measured: int
+    change_failure_rate: float | None  # a fraction 0..1
+    failed_deployments: int
+    recovery_time_hours_median: float | None
+    incidents_resolved: int
+    rework_rate: float | None
+    # key metric code (frameworks/key_metrics.py) -> "Elite"/"High"/"Medium"/"Low" or None
+    levels: dict[str, str | None]
+
+
+def window_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The window as UTC instants, half-open: [start 00:00, the day after end 00:00)."""
+    lower = datetime.combine(start, time.min, tzinfo=UTC)
+    upper = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+    return lower, upper
+
+
+def default_window(today: date) -> tuple[date, date]:
+    """The 91 days ending today, today included."""
+    return today - timedelta(days=WINDOW_DAYS - 1), today
+
+
+def level(metric: str, value: float | None) -> str | None:
+    """The DORA level of a key metric's value, or None for no value."""
+    if value is None:
+        return None
+    meets, buckets = THRESHOLDS[metric]
+    for bound, name in buckets:
+        if meets(value, bound):
+            return name
+    return LOW
+
+
+def compute(
+    deployments: Iterable[DeploymentRow],
+    changes: Iterable[ChangeRow],
+    incidents: Iterable[IncidentRow],
+    start: date,
+    end: date,
+) -> Metrics:
+    """The key metrics for production over the days start to end (UTC, both included).
+
+    A window whose end is before its start has no days: its frequency has no value and no level.
+    """
+    lower, upper = window_bounds(start, end)
+    incidents = list(incidents)
+
+    def in_window(moment: datetime | None) -> bool:
+        # Aware datetimes compare as instants, so a 23:30 -05:00 finish is the next UTC day.
+        return moment is not None and lower <= moment < upper
+
+    shipped = [d for d in deployments if d.environment == PRODUCTION and in_window(d.finished_at)]
+    count = len(shipped)
+    by_id = {d.id: d for d in shipped}
+
+    days = (end - start).days + 1
+    frequency = count * 7 / days if days > 0 else None
+
+    lead_times = []
+    for change in changes:
+        deployment = by_id.get(change.deployment_id)
+        if deployment is None or deployment.status != SUCCESS:
+            continue
+        hours = (deployment.finished_at - change.committed_at) / HOUR
+        if hours > 0:
+            lead_times.append(hours)
+    lead_time = statistics.median(lead_times) if lead_times else None
+
+    caused_incidents = {i.deployment_id for i in incidents if i.deployment_id is not None}
+    failed = sum(1 for d in shipped if d.status == FAILURE or d.id in caused_incidents)
+    failure_rate = failed / count if count else None
+
+    restore_times = [
+        (i.resolved_at - i.opened_at) / HOUR for i in incidents if in_window(i.resolved_at)
+    ]
+    restore_time = statistics.median(restore_times) if restore_times else None
+
+    reworked = sum(1 for d in shipped if d.rework)
+    rework_rate = reworked / count if count else None
+
+    enough_changes = len(lead_times) >= MIN_CHANGES_FOR_LEAD_TIME
+    enough_deployments = count >= MIN_DEPLOYMENTS_FOR_FAILURE_RATE
+    enough_incidents = len(restore_times) >= MIN_INCIDENTS_FOR_RESTORE
+    return Metrics(
+        start=start,
+        end=end,
+        deployments=count,
+        deployment_frequency_per_week=frequency,
+        lead_time_hours_median=lead_time,
+        changes_measured=len(lead_times),
+        change_failure_rate=failure_rate,
+        failed_deployments=failed,
+        recovery_time_hours_median=restore_time,
+        incidents_resolved=len(restore_times),
+        rework_rate=rework_rate,
+        levels={
+            "deployment_frequency": level("deployment_frequency", frequency),
+            "lead_time": level("lead_time", lead_time if enough_changes else None),
+            "change_failure_rate": level(
+                "change_failure_rate", failure_rate if enough_deployments else None
+            ),
+            "time_to_restore": level("time_to_restore", restore_time if enough_incidents else None),
+        },
+    )

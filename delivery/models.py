@@ -1,0 +1,91 @@
+"""A team's measured delivery: its deployments, the changes they shipped and the incidents
+they caused, as the team's own tools report them.
+
+Each row carries the team's own id for it (`external_id`: a deployment id, a commit sha, an
+incident number), unique within the team, so that sending the same data again updates rows
+in place. Rows name each other by those ids rather than by foreign keys, so files can arrive
+in any order. Who may read a team's data is the one access rule of assessments/models.py.
+"""
+
+from django.db import models
+
+from assessments.models import Team, team_access
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(team_access(user, change=False, team="team"))
+
+
+class Deployment(models.Model):
+    class Status(models.TextChoices):
+        SUCCESS = "success"
+        FAILURE = "failure"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="deployments")
+    external_id = models.CharField("id", max_length=200)
+    service = models.CharField(max_length=200)
+    environment = models.CharField(max_length=100)
+    finished_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    rework = models.BooleanField(
+        default=False, help_text="An unplanned deployment made to fix a user-facing bug."
+    )
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "external_id"], name="deployment_unique_id")
+        ]
+        indexes = [
+            models.Index(fields=["team", "environment", "finished_at"], name="deployment_window")
+        ]
+
+    def __str__(self):
+        return f"{self.team} · {self.external_id}"
+
+
+class Change(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="changes")
+    external_id = models.CharField("id", max_length=200)
+    committed_at = models.DateTimeField()
+    deployment_id = models.CharField(
+        "deployment", max_length=200, blank=True, help_text="The deployment that first shipped it."
+    )
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "external_id"], name="change_unique_id")
+        ]
+        indexes = [models.Index(fields=["team", "deployment_id"], name="change_deployment")]
+
+    def __str__(self):
+        return f"{self.team} · {self.external_id}"
+
+
+class Incident(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="incidents")
+    external_id = models.CharField("id", max_length=200)
+    opened_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    deployment_id = models.CharField(
+        "deployment", max_length=200, blank=True, help_text="The deployment that caused it."
+    )
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "external_id"], name="incident_unique_id"),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True)
+                | models.Q(resolved_at__gte=models.F("opened_at")),
+                name="incident_resolved_after_opened",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} · {self.external_id}"
