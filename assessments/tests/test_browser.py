@@ -304,3 +304,42 @@ def test_every_improvement_prints(page, live_server, dora, dora_member):
     printed = page.locator("ol.recommendation-list > li:visible")
     assert printed.count() == 25
     assert not page.get_by_text("Show all 25 improvements").is_visible()
+
+
+def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
+    browser, live_server, dora, dora_member, settings
+):
+    from assessments.tests.make import submitted_assessment
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    team = dora_member.teams.get()
+    older = submitted_assessment(team=team, framework=dora, user=dora_member, scores=[2] * 25)
+    newer = submitted_assessment(team=team, framework=dora, user=dora_member, scores=[3] * 25)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server, "dana", "dana-pass-1")
+        pages = [
+            reverse("assessments:dashboard"),
+            reverse("assessments:results", args=[newer.pk]),
+            reverse("assessments:compare") + f"?a={older.pk}&b={newer.pk}",
+            reverse("assessments:team_detail", args=[team.slug]),
+            reverse("assessments:overview"),
+        ]
+        for path in pages:
+            page.goto(live_server.url + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (path, overflow)
+            for region in page.locator(".table-responsive, .chart").all():
+                assert region.get_attribute("tabindex") == "0", path
+                assert region.get_attribute("aria-label"), path
+            for svg in page.locator(".chart svg").all():
+                scale = svg.evaluate(
+                    "s => s.getBoundingClientRect().width / s.viewBox.baseVal.width"
+                )
+                assert 12 * scale >= 11, (path, scale)
+    finally:
+        context.close()
