@@ -124,6 +124,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_include_bootstrap",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "frameworks",
     "assessments",
     "delivery",
@@ -295,6 +298,34 @@ AXES_VERBOSE = False
 globals().update(
     client_address_settings(_number("AXES_PROXY_COUNT", 0, int, 0, 10, unit="proxies"))
 )
+
+# The JSON API (delivery/api): team tokens or the signed-in session (which keeps Django's
+# CSRF check); which team a request reaches is decided per view by the one access rule.
+# JSON only: DRF's browsable pages use inline scripts, which the CSP forbids; the
+# documentation is Swagger UI served from our own static files (drf-spectacular-sidecar).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "delivery.api.authentication.TeamTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["delivery.api.throttles.TeamTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "delivery": f"{_number('API_REQUESTS_PER_MINUTE', 600, int, 1, unit='requests')}/minute"
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dora_site API",
+    "DESCRIPTION": "Delivery data in, DORA's key metrics out. See the README.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Deployment switches. Cookies are secure by default whenever DEBUG is off; HTTPS redirect
 # and HSTS are switched on by the environment of a site that is served over HTTPS.

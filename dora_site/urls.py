@@ -33,6 +33,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", lambda request: redirect(static("favicon.svg"))),
     path("frameworks/", include("frameworks.urls")),
+    path("api/v1/", include("delivery.api.urls")),
     path("", include("delivery.urls")),
     path("", include("assessments.urls")),
 ]

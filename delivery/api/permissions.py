@@ -1,0 +1,27 @@
+"""Which team a request of the API may reach: a team token its own team only; a signed-in
+user what the one access rule allows (reading the teams it may read, writing those it is a
+member of)."""
+
+from django.http import Http404
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+
+from assessments.models import Team
+
+from ..models import TeamToken
+
+
+def team_for(request, slug: str, *, write: bool) -> Team:
+    token = request.auth if isinstance(request.auth, TeamToken) else None
+    if token is not None:
+        if token.team.slug != slug:
+            raise PermissionDenied("This token belongs to another team.")
+        return token.team
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAuthenticated("Sign in, or send a team token: Authorization: Token <token>.")
+    team = Team.objects.visible_to(user).filter(slug=slug).first()
+    if team is None:
+        raise Http404("No such team.")
+    if write and not Team.objects.changeable_by(user).filter(pk=team.pk).exists():
+        raise PermissionDenied(f"Only members of {team} can send its delivery data.")
+    return team

@@ -1,0 +1,74 @@
+"""What the API takes in: deployments (with the changes they shipped) and incidents, each
+checked in full; timestamps must carry Z or an offset."""
+
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from ..models import Deployment
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 timestamp with Z or an offset (a local time would be ambiguous)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and parsed.tzinfo is None:
+                raise serializers.ValidationError(
+                    "Needs a time zone: Z or an offset such as +01:00."
+                )
+        return super().to_internal_value(value)
+
+
+class ChangeSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=200)
+    committed_at = AwareDateTimeField()
+
+
+class DeploymentSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=200)
+    service = serializers.CharField(max_length=200)
+    environment = serializers.CharField(max_length=100)
+    finished_at = AwareDateTimeField()
+    status = serializers.ChoiceField(choices=Deployment.Status.values)
+    rework = serializers.BooleanField(default=False)
+    changes = ChangeSerializer(many=True, required=False, default=list)
+
+    def validate_changes(self, changes):
+        ids = [c["id"] for c in changes]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("A change id appears twice.")
+        return changes
+
+
+class IncidentSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=200)
+    opened_at = AwareDateTimeField()
+    resolved_at = AwareDateTimeField(required=False, allow_null=True, default=None)
+    deployment_id = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, allow_null=True, default=""
+    )
+
+    def validate(self, data):
+        if data["resolved_at"] is not None and data["resolved_at"] < data["opened_at"]:
+            raise serializers.ValidationError({"resolved_at": "Is before opened_at."})
+        data["deployment_id"] = data["deployment_id"] or ""
+        return data
+
+
+class MetricsSerializer(serializers.Serializer):
+    """The measured key metrics of a window (see delivery/metrics.py for the definitions)."""
+
+    team = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    deployments = serializers.IntegerField()
+    deployment_frequency_per_week = serializers.FloatField(allow_null=True)
+    lead_time_hours_median = serializers.FloatField(allow_null=True)
+    changes_measured = serializers.IntegerField()
+    change_failure_rate = serializers.FloatField(allow_null=True)
+    failed_deployments = serializers.IntegerField()
+    recovery_time_hours_median = serializers.FloatField(allow_null=True)
+    incidents_resolved = serializers.IntegerField()
+    rework_rate = serializers.FloatField(allow_null=True)
+    levels = serializers.DictField(child=serializers.CharField(allow_null=True))

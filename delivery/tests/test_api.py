@@ -1,0 +1,173 @@
+"""The delivery API: team tokens (right team, wrong team, revoked, missing), sessions under the
+one access rule, atomic lists, idempotence, bad input, throttling, the metrics and the
+schema."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.tests.make import make_team, make_user, make_viewer
+from delivery.models import Change, Deployment, Incident, TeamToken
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(db):
+    return make_team("Payments", members=[make_user("pat")])
+
+
+@pytest.fixture
+def key(team):
+    return TeamToken.issue(team=team, name="CI")[1]
+
+
+def deployment(n=1, *, when=None, status="success", changes=1):
+    when = when or timezone.now() - timedelta(days=1)
+    return {
+        "id": f"d{n}",
+        "service": "api",
+        "environment": "production",
+        "finished_at": when.isoformat(),
+        "status": status,
+        "rework": False,
+        "changes": [
+            {"id": f"c{n}-{c}", "committed_at": (when - timedelta(hours=30)).isoformat()}
+            for c in range(changes)
+        ],
+    }
+
+
+def post(client, slug, kind, data, key=None):
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"} if key else {}
+    return client.post(
+        reverse(f"api-{kind}", args=[slug]), data, content_type="application/json", **headers
+    )
+
+
+def test_a_teams_ci_reports_deployments_and_sending_again_updates(client, team, key):
+    response = post(
+        client, team.slug, "deployments", [deployment(1), deployment(2, changes=2)], key
+    )
+    assert response.status_code == 201, response.content
+    assert response.json() == {"deployments": 2, "changes": 3}
+    again = deployment(1, status="failure")
+    assert post(client, team.slug, "deployments", again, key).status_code == 201
+    assert (Deployment.objects.count(), Change.objects.count()) == (2, 3)
+    assert Deployment.objects.get(external_id="d1").status == "failure"
+    token = TeamToken.objects.get()
+    assert token.last_used_at is not None and token.digest != key and token.prefix == key[:8]
+
+
+def test_one_bad_item_writes_nothing_and_each_items_errors_are_listed(client, team, key):
+    bad = deployment(2)
+    bad["finished_at"] = "2026-11-01T10:00:00"  # no time zone
+    worse = deployment(3)
+    worse["status"] = "fine"
+    response = post(client, team.slug, "deployments", [deployment(1), bad, worse], key)
+    assert response.status_code == 400
+    errors = response.json()["errors"]  # by the failing items' positions in the list
+    assert set(errors) == {"1", "2"} and "time zone" in str(errors["1"]["finished_at"])
+    assert "status" in errors["2"]
+    assert Deployment.objects.count() == 0 and Change.objects.count() == 0
+
+
+def test_a_token_reaches_only_its_own_team(client, team, key):
+    other = make_team("Search", members=[make_user("sam")])
+    assert post(client, other.slug, "deployments", deployment(), key).status_code == 403
+    assert (
+        client.get(
+            reverse("api-metrics", args=[other.slug]), HTTP_AUTHORIZATION=f"Token {key}"
+        ).status_code
+        == 403
+    )
+    assert Deployment.objects.count() == 0
+
+
+def test_a_revoked_or_unknown_or_missing_token_is_refused(client, team, key):
+    assert post(client, team.slug, "deployments", deployment(), "not-a-token").status_code == 401
+    TeamToken.objects.update(revoked_at=timezone.now())
+    assert post(client, team.slug, "deployments", deployment(), key).status_code == 401
+    assert post(client, team.slug, "deployments", deployment()).status_code in (401, 403)
+    assert Deployment.objects.count() == 0
+
+
+def test_sessions_follow_the_access_rule(client, team):
+    viewer = make_viewer("vera")
+    client.force_login(viewer)
+    assert client.get(reverse("api-metrics", args=[team.slug])).status_code == 200
+    assert post(client, team.slug, "deployments", deployment()).status_code == 403
+    client.force_login(make_user("olga"))
+    assert client.get(reverse("api-metrics", args=[team.slug])).status_code == 404
+    client.force_login(team.members.get())
+    assert post(client, team.slug, "deployments", deployment()).status_code == 201
+
+
+def test_incidents_and_the_metrics_they_make(client, team, key):
+    now = timezone.now()
+    items = [deployment(n, when=now - timedelta(days=n), changes=1) for n in range(1, 11)]
+    post(client, team.slug, "deployments", items, key)
+    incident = {
+        "id": "i1",
+        "opened_at": (now - timedelta(days=2, hours=3)).isoformat(),
+        "resolved_at": (now - timedelta(days=2, hours=1)).isoformat(),
+        "deployment_id": "d2",
+    }
+    assert post(client, team.slug, "incidents", incident, key).status_code == 201
+    backwards = {**incident, "id": "i2", "resolved_at": (now - timedelta(days=3)).isoformat()}
+    assert post(client, team.slug, "incidents", backwards, key).status_code == 400
+    assert Incident.objects.count() == 1
+    data = client.get(
+        reverse("api-metrics", args=[team.slug]), HTTP_AUTHORIZATION=f"Token {key}"
+    ).json()
+    assert data["team"] == "payments" and data["deployments"] == 10
+    assert data["failed_deployments"] == 1 and data["change_failure_rate"] == 0.1
+    assert data["lead_time_hours_median"] == 30.0 and data["changes_measured"] == 10
+    assert data["recovery_time_hours_median"] == 2.0 and data["incidents_resolved"] == 1
+    assert data["levels"] == {
+        "deployment_frequency": "Medium",
+        "lead_time": "High",
+        "change_failure_rate": "High",
+        "time_to_restore": "High",
+    }
+    bad = client.get(
+        reverse("api-metrics", args=[team.slug]) + "?start=yesterday",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()
+
+
+def test_a_list_of_more_than_a_thousand_is_refused(client, team, key):
+    items = [deployment(n, changes=0) for n in range(1001)]
+    response = post(client, team.slug, "deployments", items, key)
+    assert response.status_code == 400 and "At most 1000" in response.content.decode()
+
+
+def test_requests_are_throttled_per_token(client, team, key, monkeypatch):
+    from delivery.api.throttles import TeamTokenThrottle
+
+    monkeypatch.setattr(TeamTokenThrottle, "THROTTLE_RATES", {"delivery": "3/minute"})
+    other_key = TeamToken.issue(team=team, name="Other CI")[1]
+    url = reverse("api-metrics", args=[team.slug])
+    codes = [client.get(url, HTTP_AUTHORIZATION=f"Token {key}").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {other_key}").status_code == 200
+
+
+def test_the_command_makes_a_token_shown_once(team):
+    out = StringIO()
+    call_command("create_team_token", team.slug, "GitHub Actions", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    token = TeamToken.objects.get(name="GitHub Actions")
+    assert token.digest == TeamToken.digest_of(key) and key not in token.digest
+
+
+def test_the_schema_and_the_docs_are_served_without_a_cdn(client):
+    schema = client.get(reverse("api-schema"))
+    assert schema.status_code == 200 and b"/api/v1/teams/{slug}/deployments/" in schema.content
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower()
