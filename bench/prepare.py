@@ -65,6 +65,8 @@ from frameworks.models import Framework
 from frameworks.tree import load_tree
 
 ANSWER_STEP = 5  # Enabling Practices: the largest page of the DORA framework (6 questions)
+MVP_STEP = 1  # every MVP gate has ten questions, its largest page
+MVP_DRAFTS = 250  # MVP drafts, one per team, each half answered on its first step
 SCORING_COUNT = 10_000
 CSRF_SECRET = "benchCsrfSecret0123456789abcdefA"  # any 32 letters/digits; Django takes it plain
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -73,12 +75,22 @@ POST_TARGETS = 2000  # (draft, question) saves per size, drawn from every draft
 
 # Throughput targets per page, as a fraction of the bare view's requests per second.
 TARGETS = {
-    "sqlite": {"answer": 0.12, "save": 0.12, None: 0.10},
+    "sqlite": {"answer": 0.12, "answer-mvp": 0.12, "save": 0.12, None: 0.10},
     "postgresql": {"save": 0.05, None: 0.06},
 }
 P95_GROWTH = 1.3  # at the larger size, every page's p95 within this factor of size 1's
 REFERENCES = {"baseline", "signed-in"}  # bare views: measured for comparison, no target
-PAGES = ("baseline", "signed-in", "dashboard", "answer", "results", "team", "overview", "save")
+PAGES = (
+    "baseline",
+    "signed-in",
+    "dashboard",
+    "answer",
+    "answer-mvp",
+    "results",
+    "team",
+    "overview",
+    "save",
+)
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -140,7 +152,13 @@ def rotated_targets(rng: random.Random, tree) -> dict[str, list[tuple]]:
         items = list(items)
         return rng.sample(items, min(count, len(items)))
 
-    drafts = Assessment.objects.drafts().values_list("pk", "team_id")
+    drafts = Assessment.objects.drafts().filter(framework__slug="dora").values_list("pk", "team_id")
+    mvp_drafts = Assessment.objects.drafts().filter(framework__slug="mvp")
+    answer_mvp = [
+        (member, f"/assessments/{draft}/answer/{MVP_STEP}/")
+        for draft, team in mvp_drafts.values_list("pk", "team_id")
+        for member in members[team]
+    ]
     answer = [
         (rng.choice(members[team]), f"/assessments/{draft}/answer/{step}/")
         for draft, team in drafts
@@ -165,6 +183,7 @@ def rotated_targets(rng: random.Random, tree) -> dict[str, list[tuple]]:
         "signed-in": [(u, "/bench/baseline-signed-in/") for u in sample(member_users)],
         "dashboard": [(u, "/") for u in sample(member_users)],
         "answer": sample(answer),
+        "answer-mvp": sample(answer_mvp),
         "results": results,
         "team": sample(team_pages),
         "overview": sample(overview),
@@ -180,7 +199,7 @@ def post_targets(tree, rng: random.Random, count: int = POST_TARGETS) -> list[di
     a new choice and "<version>:0000000000000000", so it is written when <version> is the
     stored answer's version: wrk fills in `__version__` (and `__choice__`) per request.
     """
-    drafts = list(Assessment.objects.drafts().order_by("pk"))
+    drafts = list(Assessment.objects.drafts().filter(framework__slug="dora").order_by("pk"))
     answers = {
         (a.assessment_id, a.question_id): a for a in Answer.objects.filter(assessment__in=drafts)
     }
@@ -282,17 +301,27 @@ def representatives(tree, rng: random.Random) -> tuple[list[dict], dict]:
     team), the same at every size, for counting queries; and a POST target to check."""
     User = get_user_model()
     team = Team.objects.order_by("pk")[BENCH_TEAM_INDEX]
-    draft = team.assessments.drafts().order_by("pk").first()  # seeded first: at every size
+    draft = (  # seeded first: at every size
+        team.assessments.drafts().filter(framework__slug="dora").order_by("pk").first()
+    )
+    mvp_draft = Assessment.objects.drafts().filter(framework__slug="mvp").order_by("pk").first()
+    mvp_member = mvp_draft.team.memberships.order_by("pk").first().user
     submitted = team.assessments.submitted().order_by("-submitted_at").first()
     member = User.objects.get(username=BENCH_USER)
     staff = User.objects.get(username=f"{BENCH_STAFF}-0")
-    keys = sessions_for([member, staff])
+    keys = sessions_for([member, staff, mvp_member])
     as_member = {"method": "GET", "cookie": cookie(keys[member.pk]), "expect": 200}
     pages = [
         {"name": "baseline", "path": "/bench/baseline/", **as_member},
         {"name": "signed-in", "path": "/bench/baseline-signed-in/", **as_member},
         {"name": "dashboard", "path": "/", **as_member},
         {"name": "answer", "path": f"/assessments/{draft.pk}/answer/{ANSWER_STEP}/", **as_member},
+        {
+            "name": "answer-mvp",
+            "path": f"/assessments/{mvp_draft.pk}/answer/{MVP_STEP}/",
+            **as_member,
+            "cookie": cookie(keys[mvp_member.pk]),
+        },
         {"name": "results", "path": f"/assessments/{submitted.pk}/results/", **as_member},
         {"name": "team", "path": f"/teams/{team.slug}/", **as_member},
         {
@@ -303,7 +332,7 @@ def representatives(tree, rng: random.Random) -> tuple[list[dict], dict]:
         },
         {"name": "save", "method": "POST", "path": "(targets)", "cookie": "", "expect": 302},
     ]
-    path = pages[3]["path"]
+    path = next(page["path"] for page in pages if page["name"] == "answer")
     check = next(t for t in post_targets(tree, rng, count=10**9) if t["path"] == path)
     pages[-1]["cookie"] = cookie(sessions_for([check["user"]])[check["user"].pk])
     return pages, check
@@ -442,6 +471,38 @@ def write_size(work: Path, size: int, rng: random.Random, queries: dict) -> dict
     }
 
 
+@transaction.atomic
+def seed_mvp_drafts(rng: random.Random) -> None:
+    """MVP drafts for the first MVP_DRAFTS teams that have none yet, each with half of its
+    first step answered: the answer page with the most questions of the shipped frameworks."""
+    mvp = Framework.objects.get(slug="mvp")
+    first_step = load_tree(mvp).gates[MVP_STEP - 1].questions
+    taken = Assessment.objects.filter(framework=mvp).values("team_id")
+    teams = list(Team.objects.exclude(pk__in=taken).order_by("pk")[:MVP_DRAFTS])
+    members = members_by_team()
+    drafts = Assessment.objects.bulk_create(
+        Assessment(
+            team=team,
+            framework=mvp,
+            title=f"MVP check of {team.name}",
+            created_by=members[team.pk][0],
+        )
+        for team in teams
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=draft,
+            question_id=question.id,
+            score=rng.randint(0, 5),
+            updated_by=members[draft.team_id][0],
+            updated_at=timezone.now(),
+            version=1,
+        )
+        for draft in drafts
+        for question in first_step[: len(first_step) // 2]
+    )
+
+
 def settle() -> None:
     """After seeding: the planner's statistics, and on PostgreSQL the vacuum its autovacuum
     would otherwise run in the middle of the measurements."""
@@ -473,9 +534,12 @@ def setup(work: Path) -> None:
     framework = Framework.objects.get(slug="dora")
     tree = load_tree(framework)
 
+    call_command("loaddata", "mvp", verbosity=0)
+
     say(f"seeding {SMALL.teams} teams, then {FULL.teams} (queries are counted at both sizes)")
     started = time.perf_counter()
     seed(SMALL, framework=framework, tree=tree, rng=rng)
+    seed_mvp_drafts(rng)
     seed_seconds = time.perf_counter() - started
     small = size_of()
     if small["bench_user_assessments"] >= PAGE_SIZE or small["bench_team_submitted"] >= PAGE_SIZE:
@@ -485,6 +549,7 @@ def setup(work: Path) -> None:
 
     started = time.perf_counter()
     seed(FULL - SMALL, framework=framework, tree=tree, rng=rng)
+    seed_mvp_drafts(rng)
     seed_seconds += time.perf_counter() - started
     say(f"seeded {size_of()} in {seed_seconds:.1f} s")
     settle()
