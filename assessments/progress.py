@@ -99,16 +99,5 @@ def review(tree: FrameworkTree, answers: dict) -> dict:
     return {
         "domains": domains,
         "notes": notes,
-        "contributors": contributors(answers),
         "progress": progress(tree, answers),
     }
-
-
-def contributors(answers: dict) -> list[tuple[str, int]]:
-    """Who gave the answers (the last to change each), most answers first, then by name."""
-    counts: dict[str, int] = {}
-    for answer in answers.values():
-        if answer.updated_by is not None and answer.is_answered:
-            name = answer.updated_by.get_full_name() or answer.updated_by.get_username()
-            counts[name] = counts.get(name, 0) + 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

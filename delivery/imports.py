@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 
 from .models import Change, Deployment, Incident
+from .services import upsert
 
 COLUMNS = {
     "deployments": ("id", "service", "environment", "finished_at", "status", "rework"),
@@ -23,7 +24,6 @@ COLUMNS = {
     "incidents": ("id", "opened_at", "resolved_at", "deployment_id"),
 }
 MAX_PROBLEMS = 100
-BATCH = 1000
 
 
 class ImportRefused(Exception):
@@ -105,6 +105,13 @@ def _rows(reading: _Reading, stream):
         text.detach()
 
 
+def _once(reading, seen: set, row: int, external_id: str) -> None:
+    """An id may stand once in a file (a second row would silently win)."""
+    if external_id in seen:
+        reading.problem(row, "id", f"{external_id!r} appears twice in the file")
+    seen.add(external_id)
+
+
 def _read_deployments(reading, stream) -> list[dict]:
     rows, seen = [], set()
     for number, row in _rows(reading, stream):
@@ -120,9 +127,7 @@ def _read_deployments(reading, stream) -> list[dict]:
         rework = row["rework"].strip().lower()
         if rework not in ("true", "false"):
             reading.problem(number, "rework", f"must be true or false, not {row['rework']!r}")
-        if item["external_id"] in seen:
-            reading.problem(number, "id", f"{item['external_id']!r} appears twice in the file")
-        seen.add(item["external_id"])
+        _once(reading, seen, number, item["external_id"])
         rows.append({**item, "status": status, "rework": rework == "true"})
     return rows
 
@@ -137,9 +142,7 @@ def _read_changes(reading, stream) -> list[dict]:
                 reading, number, "deployment_id", row["deployment_id"], limit=200, required=False
             ),
         }
-        if item["external_id"] in seen:
-            reading.problem(number, "id", f"{item['external_id']!r} appears twice in the file")
-        seen.add(item["external_id"])
+        _once(reading, seen, number, item["external_id"])
         rows.append(item)
     return rows
 
@@ -159,21 +162,15 @@ def _read_incidents(reading, stream) -> list[dict]:
         }
         if item["opened_at"] and item["resolved_at"] and item["resolved_at"] < item["opened_at"]:
             reading.problem(number, "resolved_at", "is before opened_at")
-        if item["external_id"] in seen:
-            reading.problem(number, "id", f"{item['external_id']!r} appears twice in the file")
-        seen.add(item["external_id"])
+        _once(reading, seen, number, item["external_id"])
         rows.append(item)
     return rows
 
 
 READERS = {
-    "deployments": (
-        _read_deployments,
-        Deployment,
-        ("service", "environment", "finished_at", "status", "rework"),
-    ),
-    "changes": (_read_changes, Change, ("committed_at", "deployment_id")),
-    "incidents": (_read_incidents, Incident, ("opened_at", "resolved_at", "deployment_id")),
+    "deployments": (_read_deployments, Deployment),
+    "changes": (_read_changes, Change),
+    "incidents": (_read_incidents, Incident),
 }
 
 
@@ -186,23 +183,14 @@ def import_delivery(team, files: dict) -> dict[str, int]:
     parsed, problems = {}, []
     for name, stream in files.items():
         reading = _Reading(name)
-        reader, _, _ = READERS[name]
+        reader, _ = READERS[name]
         parsed[name] = reader(reading, stream)
         problems += reading.problems
         if reading.extra:
             problems.append(f"{name}.csv: ... and {reading.extra} more problems")
     if problems:
         raise ImportRefused(problems)
-    written = {}
     with transaction.atomic():
         for name, rows in parsed.items():
-            _, model, fields = READERS[name]
-            for start in range(0, len(rows), BATCH):
-                model.objects.bulk_create(
-                    [model(team=team, **row) for row in rows[start : start + BATCH]],
-                    update_conflicts=True,
-                    unique_fields=["team", "external_id"],
-                    update_fields=list(fields),
-                )
-            written[name] = len(rows)
-    return written
+            upsert(READERS[name][1], team, rows)
+    return {name: len(rows) for name, rows in parsed.items()}

@@ -19,7 +19,12 @@ from frameworks.tree import FrameworkTree, framework_tree
 from .. import progress
 from ..forms import AnswerPageForm, StartForm, answer_choice, answer_state, question_limits
 from ..fragments import cached_part
-from ..selectors import answers_by_question, get_assessment_for, previous_answers
+from ..selectors import (
+    answer_contributors,
+    answers_by_question,
+    get_assessment_for,
+    previous_answers,
+)
 from ..services import (
     AssessmentNotDraft,
     SubmitIncomplete,
@@ -309,6 +314,7 @@ def review(request, pk):
             "assessment": assessment,
             "tree": tree,
             **progress.review(tree, answers_by_question(assessment)),
+            "contributors": answer_contributors(assessment),
             "read_only": not (assessment.is_draft and assessment.user_may_change),
             "nav": "dashboard",
         },

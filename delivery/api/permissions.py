@@ -5,7 +5,7 @@ member of)."""
 from django.http import Http404
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 
-from assessments.models import Team
+from assessments.models import Team, may_change
 
 from ..models import TeamToken
 
@@ -22,6 +22,6 @@ def team_for(request, slug: str, *, write: bool) -> Team:
     team = Team.objects.visible_to(user).filter(slug=slug).first()
     if team is None:
         raise Http404("No such team.")
-    if write and not Team.objects.changeable_by(user).filter(pk=team.pk).exists():
+    if write and not may_change(user, team.pk):
         raise PermissionDenied(f"Only members of {team} can send its delivery data.")
     return team

@@ -16,11 +16,11 @@ from rest_framework.views import APIView
 from .. import metrics
 from ..models import Change, Deployment, Incident
 from ..selectors import measured
+from ..services import upsert
 from .permissions import team_for
 from .serializers import DeploymentSerializer, IncidentSerializer, MetricsSerializer
 
 MAX_ITEMS = 1000
-BATCH = 1000
 
 
 def _items(data) -> list:
@@ -40,16 +40,6 @@ def _checked(serializer_class, data) -> list[dict]:
     if len(ids) != len(set(ids)):
         raise ValidationError({"detail": "An id appears twice in the request."})
     return serializer.validated_data
-
-
-def _upsert(model, team, rows: list[dict], fields: list[str]) -> None:
-    for start in range(0, len(rows), BATCH):
-        model.objects.bulk_create(
-            [model(team=team, **row) for row in rows[start : start + BATCH]],
-            update_conflicts=True,
-            unique_fields=["team", "external_id"],
-            update_fields=fields,
-        )
 
 
 class DeploymentsView(APIView):
@@ -80,13 +70,8 @@ class DeploymentsView(APIView):
                 for change in item["changes"]
             ]
         with transaction.atomic():
-            _upsert(
-                Deployment,
-                team,
-                deployments,
-                ["service", "environment", "finished_at", "status", "rework"],
-            )
-            _upsert(Change, team, changes, ["committed_at", "deployment_id"])
+            upsert(Deployment, team, deployments)
+            upsert(Change, team, changes)
         return Response(
             {"deployments": len(deployments), "changes": len(changes)},
             status=status.HTTP_201_CREATED,
@@ -110,7 +95,7 @@ class IncidentsView(APIView):
             for item in items
         ]
         with transaction.atomic():
-            _upsert(Incident, team, rows, ["opened_at", "resolved_at", "deployment_id"])
+            upsert(Incident, team, rows)
         return Response({"incidents": len(rows)}, status=status.HTTP_201_CREATED)
 
 
