@@ -398,3 +398,10 @@ def test_results_stored_before_get_their_delivery_performance_from_what_they_sto
     assert upgraded.result["recommendations"] == [
         {"question_id": 1, "reason": "", "constraint": False}
     ]
+
+
+def test_what_if_refuses_other_methods(client, dora, team_and_member):
+    done = submit(dora, team_and_member, dora_scores())
+    client.force_login(team_and_member[1])
+    url = reverse("assessments:what_if", args=[done.pk])
+    assert client.put(url).status_code == 405 and client.delete(url).status_code == 405
