@@ -14,21 +14,26 @@ The rules, over a window of whole UTC days, start to end inclusive:
 - Time to restore: for each incident resolved in the window, the hours from opening to
   resolution, whichever deployment (if any, known or not) it names. The median is reported.
 - Rework rate: the share of deployments in the window that were rework (unplanned fixes).
-- Levels follow the buckets of the DORA 1.0 framework this site ships (THRESHOLDS), compared
-  exactly; a level is None when its sample is too small to say anything (the MIN_ constants).
+- Levels come from buckets that are data: the bounds on a framework's headline guidance
+  (frameworks/key_metrics.py), so a measured level and an answered one share their buckets.
+  A value takes the level (and the score) of the bucket that holds it, compared exactly; a
+  level is None when its sample is too small to say anything (the MIN_ constants), or when
+  the framework gives no bounds for the metric.
 
 Each ratio comes from one division of whole numbers, which rounds it to the float nearest its
 exact value; a ratio exactly on a bound (1 failure in 20 deployments) therefore equals the bound
-as written (0.05) and takes the better level, whether classified here or from a reported value.
+as written (0.05) and takes the level the bound belongs to, whether classified here or from a
+reported value.
 """
 
 from __future__ import annotations
 
-import operator
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+
+from frameworks.key_metrics import Bucket, bucket_for
 
 PRODUCTION = "production"
 SUCCESS = "success"
@@ -36,21 +41,6 @@ FAILURE = "failure"
 
 WINDOW_DAYS = 91  # a quarter: enough deployments and incidents for medians to mean something
 
-# DORA 1.0's performance buckets, as the framework's guidance states them (from the State of
-# DevOps reports up to 2019), best first: a value takes the first level whose bound it meets
-# under the comparison, and Low when it meets none.
-# - Deployment frequency, per week: "multiple a day" taken as 10 or more a week; at least weekly;
-#   at least monthly (12 a year).
-# - Lead time for changes, hours: under a day; under a week; under a month (30 days).
-# - Change failure rate, a fraction: 5% or less; 15% or less; 30% or less.
-# - Time to restore service, hours: under an hour; under a day; under a week.
-THRESHOLDS: dict[str, tuple] = {
-    "deployment_frequency": (operator.ge, ((10, "Elite"), (1, "High"), (12 / 52, "Medium"))),
-    "lead_time": (operator.lt, ((24, "Elite"), (168, "High"), (720, "Medium"))),
-    "change_failure_rate": (operator.le, ((0.05, "Elite"), (0.15, "High"), (0.30, "Medium"))),
-    "time_to_restore": (operator.lt, ((1, "Elite"), (24, "High"), (168, "Medium"))),
-}
-LOW = "Low"
 
 # Below these sample sizes a level would rank a team on one or two events, so it is left None.
 # Deployment frequency needs none: zero deployments in a window is itself a (Low) measurement.
@@ -102,6 +92,8 @@ class Metrics:
     rework_rate: float | None
     # key metric code (frameworks/key_metrics.py) -> "Elite"/"High"/"Medium"/"Low" or None
     levels: dict[str, str | None]
+    # key metric code -> the headline question's score whose bucket holds the value, or None
+    scores: dict[str, int | None]
 
 
 def window_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -116,15 +108,13 @@ def default_window(today: date) -> tuple[date, date]:
     return today - timedelta(days=WINDOW_DAYS - 1), today
 
 
-def level(metric: str, value: float | None) -> str | None:
-    """The DORA level of a key metric's value, or None for no value."""
-    if value is None:
-        return None
-    meets, buckets = THRESHOLDS[metric]
-    for bound, name in buckets:
-        if meets(value, bound):
-            return name
-    return LOW
+Buckets = dict[str, tuple[Bucket, ...]]  # key metric code -> its buckets (FrameworkTree)
+
+
+def level(metric: str, value: float | None, buckets: Buckets) -> str | None:
+    """The DORA level of a key metric's value, or None for no value or no bucket."""
+    bucket = bucket_for(metric, value, buckets.get(metric, ()))
+    return bucket.label if bucket else None
 
 
 def compute(
@@ -133,8 +123,10 @@ def compute(
     incidents: Iterable[IncidentRow],
     start: date,
     end: date,
+    buckets: Buckets,
 ) -> Metrics:
-    """The key metrics for production over the days start to end (UTC, both included).
+    """The key metrics for production over the days start to end (UTC, both included), with
+    levels from the buckets given.
 
     A window whose end is before its start has no days: its frequency has no value and no level.
     """
@@ -177,6 +169,13 @@ def compute(
     enough_changes = len(lead_times) >= MIN_CHANGES_FOR_LEAD_TIME
     enough_deployments = count >= MIN_DEPLOYMENTS_FOR_FAILURE_RATE
     enough_incidents = len(restore_times) >= MIN_INCIDENTS_FOR_RESTORE
+    rated = {
+        "deployment_frequency": frequency,
+        "lead_time": lead_time if enough_changes else None,
+        "change_failure_rate": failure_rate if enough_deployments else None,
+        "time_to_restore": restore_time if enough_incidents else None,
+    }
+    found = {code: bucket_for(code, value, buckets.get(code, ())) for code, value in rated.items()}
     return Metrics(
         start=start,
         end=end,
@@ -189,12 +188,54 @@ def compute(
         recovery_time_hours_median=restore_time,
         incidents_resolved=len(restore_times),
         rework_rate=rework_rate,
-        levels={
-            "deployment_frequency": level("deployment_frequency", frequency),
-            "lead_time": level("lead_time", lead_time if enough_changes else None),
-            "change_failure_rate": level(
-                "change_failure_rate", failure_rate if enough_deployments else None
-            ),
-            "time_to_restore": level("time_to_restore", restore_time if enough_incidents else None),
-        },
+        levels={code: bucket.label if bucket else None for code, bucket in found.items()},
+        scores={code: bucket.score if bucket else None for code, bucket in found.items()},
     )
+
+
+def _duration(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:.0f} minutes"
+    if hours < 48:
+        return f"{hours:.1f} hours"
+    return f"{hours / 24:.1f} days"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def evidence(data: Metrics) -> dict[str, dict]:
+    """Per key metric, what the data says in words: the value ("3.4 deployments a week" or
+    None), the sample it rests on ("from 44 deployments"), and the level and score found."""
+    values = {
+        "deployment_frequency": (
+            None
+            if data.deployment_frequency_per_week is None
+            else f"{data.deployment_frequency_per_week:.1f} deployments a week",
+            f"from {_count(data.deployments, 'deployment')}",
+        ),
+        "lead_time": (
+            None if data.lead_time_hours_median is None else _duration(data.lead_time_hours_median),
+            f"median of {_count(data.changes_measured, 'change')}",
+        ),
+        "change_failure_rate": (
+            None if data.change_failure_rate is None else f"{data.change_failure_rate:.0%}",
+            f"{data.failed_deployments:,} failed of {_count(data.deployments, 'deployment')}",
+        ),
+        "time_to_restore": (
+            None
+            if data.recovery_time_hours_median is None
+            else _duration(data.recovery_time_hours_median),
+            f"median of {_count(data.incidents_resolved, 'resolved incident')}",
+        ),
+    }
+    return {
+        code: {
+            "value": value,
+            "sample": sample,
+            "level": data.levels.get(code),
+            "score": data.scores.get(code),
+        }
+        for code, (value, sample) in values.items()
+    }

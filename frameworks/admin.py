@@ -473,8 +473,8 @@ class QuestionDomainFilter(admin.SimpleListFilter):
 
 class ScoreGuidanceInline(LockingInline, admin.TabularInline):
     model = ScoreGuidance
-    locked_fields = ("score", "performance_label")
-    fields = ["score", "description", "example", "performance_label"]
+    locked_fields = ("score", "performance_label", "lower_bound", "upper_bound")
+    fields = ["score", "description", "example", "performance_label", "lower_bound", "upper_bound"]
     extra = 0
     max_num = 6
     ordering = ["score"]

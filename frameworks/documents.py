@@ -32,11 +32,16 @@ bounds are read back as exact decimals. Exporting what was imported gives the sa
 values, and the framework integrity check) and reports every problem with its location
 (such as `framework.domains[2].gates[0].questions[1].guidance[3].score`) before anything is
 written.
+
+Format version 2 adds a domain's `key_metric` and a question's `key_metrics`; a key metric's
+headline question may also give each score's measured `lower_bound` and `upper_bound`
+(frameworks/key_metrics.py: units and which end is included), written only where set.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -120,6 +125,7 @@ def export_document(tree: FrameworkTree) -> dict:
                                             "description": g.description,
                                             "example": g.example,
                                             "performance_label": g.performance_label,
+                                            **_bounds(g),
                                         }
                                         for g in q.guidance
                                     ],
@@ -140,6 +146,15 @@ def dump_document(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def _bounds(guidance) -> dict:
+    """A guidance's measured bounds, written only where it has them."""
+    return {
+        name: value
+        for name in ("lower_bound", "upper_bound")
+        if (value := getattr(guidance, name)) is not None
+    }
+
+
 class DocumentInvalid(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -149,7 +164,7 @@ class DocumentInvalid(Exception):
 @dataclass(frozen=True)
 class _Field:
     name: str
-    kind: str  # "text", "int", "number", "list"
+    kind: str  # "text", "int", "number" (two decimals), "bound" (any number or null), "list"
     required: bool = True
     max_length: int | None = None
     blank: bool = True
@@ -273,6 +288,8 @@ GUIDANCE_FIELDS = (
     _Field("description", "text", max_length=400, blank=False),
     _Field("example", "text", required=False, max_length=300),
     _Field("performance_label", "text", required=False, max_length=10),
+    _Field("lower_bound", "bound", required=False),
+    _Field("upper_bound", "bound", required=False),
 )
 
 
@@ -334,6 +351,17 @@ class _Reader:
                 self.problem(where, f"must be at most {field.maximum:,}")
                 return None
             return value
+        if field.kind == "bound":
+            if value is None:
+                return None
+            if isinstance(value, bool) or not isinstance(value, int | Decimal):
+                self.problem(where, "must be a number or null")
+                return None
+            number = float(value)
+            if not math.isfinite(number) or number < 0:
+                self.problem(where, "must be a number from 0 up")
+                return None
+            return number
         if field.kind == "number":
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
                 self.problem(where, "must be a number")

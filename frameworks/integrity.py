@@ -7,6 +7,7 @@ imported.
 
 from decimal import Decimal
 
+from . import key_metrics
 from .models import SCORES, trim_decimal
 from .tree import DomainNode, FrameworkTree, QuestionNode
 
@@ -44,6 +45,21 @@ def framework_problems(tree: FrameworkTree) -> list[str]:
                 f"{_domain(domain)}: stands for a key metric but no question's guidance "
                 "carries performance labels"
             )
+        if domain.headline_question is not None:
+            guidance = domain.headline_question.guidance
+            buckets = [
+                key_metrics.Bucket(g.score, g.performance_label, g.lower_bound, g.upper_bound)
+                for g in guidance
+            ]
+            if domain.key_metric:
+                bound_problems = key_metrics.bound_problems(domain.key_metric, buckets)
+            elif any(b.lower is not None or b.upper is not None for b in buckets):
+                bound_problems = ["measured bounds need the domain to stand for a key metric"]
+            else:
+                bound_problems = []
+            problems.extend(
+                f"{_question(domain, domain.headline_question)}: {p}" for p in bound_problems
+            )
         for gate in domain.gates:
             if not gate.questions:
                 problems.append(
@@ -64,6 +80,14 @@ def framework_problems(tree: FrameworkTree) -> list[str]:
                 )
             if len(present) != len(set(present)):
                 problems.append(f"{_question(domain, question)}: more than one guidance per score")
+            bounded = any(
+                g.lower_bound is not None or g.upper_bound is not None for g in question.guidance
+            )
+            if bounded and question is not domain.headline_question:
+                problems.append(
+                    f"{_question(domain, question)}: only a key metric's headline question "
+                    "carries measured bounds"
+                )
 
     problems.extend(_level_problems(tree))
     return [prefix + problem for problem in problems]

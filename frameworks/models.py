@@ -269,6 +269,20 @@ class ScoreGuidance(models.Model):
         help_text="For a key metric's headline question: the DORA performance level this "
         "score stands for.",
     )
+    lower_bound = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="For a key metric's headline question: the least measured value this score "
+        "stands for, in the metric's unit (deployments a week; hours; a fraction of "
+        "deployments for change failure rate). Included, except for change failure rate. "
+        "Empty: no lower bound.",
+    )
+    upper_bound = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The measured value this score stands for up to: left out, except for "
+        'change failure rate ("5% or less"). Empty: no upper bound.',
+    )
 
     objects = ScoreGuidanceManager()
 
@@ -285,6 +299,12 @@ class ScoreGuidance(models.Model):
             models.CheckConstraint(
                 condition=Q(performance_label__in=["", *PerformanceLabel.values]),
                 name="guidance_performance_label_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(lower_bound__isnull=True)
+                | Q(upper_bound__isnull=True)
+                | Q(lower_bound__lt=models.F("upper_bound")),
+                name="guidance_bounds_ordered",
             ),
         ]
 

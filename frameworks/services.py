@@ -142,6 +142,8 @@ def framework_import(
                     description=item.description,
                     example=item.example,
                     performance_label=item.performance_label,
+                    lower_bound=item.lower_bound,
+                    upper_bound=item.upper_bound,
                 )
                 for question, node in zip(questions, g.questions, strict=True)
                 for item in node.guidance

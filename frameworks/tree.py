@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from . import key_metrics
 from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
 
 
@@ -23,6 +24,9 @@ class GuidanceNode:
     description: str
     example: str
     performance_label: str
+    # The measured values the score stands for (frameworks/key_metrics.py), if any.
+    lower_bound: float | None = None
+    upper_bound: float | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,21 @@ class FrameworkTree:
     def key_metric_domains(self) -> tuple[DomainNode, ...]:
         return tuple(d for d in self.domains if d.key_metric and d.headline_question)
 
+    @cached_property
+    def measured_buckets(self) -> dict[str, tuple[key_metrics.Bucket, ...]]:
+        """Per key metric whose headline guidance carries bounds: the measured values each
+        score stands for, best score first (frameworks/key_metrics.py)."""
+        buckets = {}
+        for domain in self.key_metric_domains:
+            rows = tuple(
+                key_metrics.Bucket(g.score, g.performance_label, g.lower_bound, g.upper_bound)
+                for g in sorted(domain.headline_question.guidance, key=lambda g: -g.score)
+                if g.performance_label and (g.lower_bound is not None or g.upper_bound is not None)
+            )
+            if rows:
+                buckets[domain.key_metric] = rows
+        return buckets
+
     @property
     def label(self) -> str:
         return f"{self.name} {self.version}"
@@ -159,7 +178,15 @@ def load_tree(framework: Framework) -> FrameworkTree:
     guidance = list(
         ScoreGuidance.objects.filter(question__gate__domain__framework=framework)
         .order_by("score")
-        .values("question_id", "score", "description", "example", "performance_label")
+        .values(
+            "question_id",
+            "score",
+            "description",
+            "example",
+            "performance_label",
+            "lower_bound",
+            "upper_bound",
+        )
     )
     levels = list(
         MaturityLevel.objects.filter(framework=framework)
@@ -196,6 +223,8 @@ def build_tree(framework, domains, gates, questions, guidance, levels) -> Framew
                 description=row["description"],
                 example=row["example"],
                 performance_label=row["performance_label"],
+                lower_bound=row.get("lower_bound"),
+                upper_bound=row.get("upper_bound"),
             )
         )
     questions_by_gate: dict = {}

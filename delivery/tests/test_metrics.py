@@ -1,10 +1,14 @@
 """The key-metric definitions, table-driven, with expectations worked out by hand. No database.
 
 Most tests use one week, 1-7 January 2024 (UTC), so the deployment frequency per week is simply
-the number of deployments.
+the number of deployments. Levels come from the buckets the shipped DORA 1.0 fixture carries on
+its headline guidance, read straight from the file: the tables pin that data to DORA's published
+thresholds.
 """
 
+import json
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +21,37 @@ from delivery.metrics import (
     level,
     window_bounds,
 )
+from frameworks.key_metrics import Bucket
 
 START, END = date(2024, 1, 1), date(2024, 1, 7)
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "dora.json"
+
+
+def shipped_buckets() -> dict[str, tuple[Bucket, ...]]:
+    """DORA 1.0's buckets as fixtures/dora.json gives them, best score first."""
+    rows = json.loads(FIXTURE.read_text())
+    metric_of = {
+        row["fields"]["position"]: row["fields"]["key_metric"]
+        for row in rows
+        if row["model"] == "frameworks.domain" and row["fields"].get("key_metric")
+    }
+    buckets: dict[str, list] = {}
+    for row in rows:
+        fields = row["model"] == "frameworks.scoreguidance" and row["fields"]
+        if fields and ("lower_bound" in fields or "upper_bound" in fields):
+            metric = metric_of[fields["question"][2]]
+            buckets.setdefault(metric, []).append(
+                Bucket(
+                    fields["score"],
+                    fields["performance_label"],
+                    fields.get("lower_bound"),
+                    fields.get("upper_bound"),
+                )
+            )
+    return {m: tuple(sorted(b, key=lambda b: -b.score)) for m, b in buckets.items()}
+
+
+DORA = shipped_buckets()
 NEW_YORK_WINTER = timezone(timedelta(hours=-5))
 
 
@@ -44,7 +77,7 @@ def incident(id, opened_at, resolved_at=None, deployment_id=None):
 
 
 def measure(deployments=(), changes=(), incidents=(), start=START, end=END):
-    return compute(deployments, changes, incidents, start, end)
+    return compute(deployments, changes, incidents, start, end, DORA)
 
 
 def production_deployments(count):
@@ -473,10 +506,17 @@ def test_time_to_restore_levels(minutes, expected):
         ("time_to_restore", 24, "Medium"),
         ("time_to_restore", 168, "Low"),
         ("lead_time", None, None),
+        ("change_failure_rate", 0.0, "Elite"),
+        ("change_failure_rate", 0.3000001, "Low"),
+        ("change_failure_rate", 1.0, "Low"),
+        ("deployment_frequency", 0.0, "Low"),
+        ("deployment_frequency", 1e9, "Elite"),
+        ("lead_time", 0.0, "Elite"),
+        ("lead_time", 1e9, "Low"),
     ],
 )
 def test_level_compares_each_bound_exactly(metric, value, expected):
-    assert level(metric, value) == expected
+    assert level(metric, value, DORA) == expected
 
 
 # --- samples too small to rank ---
@@ -508,3 +548,25 @@ def test_no_resolved_incident_gives_no_time_to_restore_level():
     metrics = measure(incidents=[incident("open", at(2)), incident("later", at(7), at(9))])
     assert metrics.incidents_resolved == 0
     assert metrics.levels["time_to_restore"] is None
+
+
+def test_the_shipped_buckets_cover_every_value_from_zero_up_and_give_scores():
+    assert set(DORA) == {
+        "deployment_frequency",
+        "lead_time",
+        "change_failure_rate",
+        "time_to_restore",
+    }
+    rows = [deploy(f"d{n}", at(1) + timedelta(minutes=n), "success") for n in range(20)]
+    rows[0] = deploy("d0", at(1), "failure")  # 1 of 20: exactly 5%
+    metrics = measure(rows)
+    assert metrics.levels["change_failure_rate"] == "Elite"
+    assert metrics.scores["change_failure_rate"] == 5
+    assert metrics.scores["deployment_frequency"] == 5  # 20 a week
+
+
+def test_without_buckets_nothing_has_a_level():
+    metrics = compute(production_deployments(20), (), (), START, END, {})
+    assert metrics.deployments == 20
+    assert set(metrics.levels.values()) == {None}
+    assert set(metrics.scores.values()) == {None}

@@ -182,6 +182,47 @@ REFUSALS = [
         broken(set_path(["framework", "levels", 0, "lower_bound"], 10)),
         "maturity levels must start at 0",
     ),
+    (
+        broken(set_path([*FIRST_QUESTION, "guidance", 1, "lower_bound"], "1")),
+        "questions[0].guidance[1].lower_bound: must be a number or null",
+    ),
+    (
+        broken(set_path([*FIRST_QUESTION, "guidance", 1, "lower_bound"], -1)),
+        "questions[0].guidance[1].lower_bound: must be a number from 0 up",
+    ),
+    (
+        broken(set_path([*FIRST_QUESTION, "guidance", 2, "upper_bound"], 5)),
+        "question 1 'Deployment frequency': scores 2 and 3: their bounds overlap "
+        "(in deployments a week)",
+    ),
+    (
+        broken(set_path([*FIRST_QUESTION, "guidance", 4, "lower_bound"], 10)),
+        "score 4: the lower bound must be below the upper one",
+    ),
+    (
+        broken(set_path([*FIRST_QUESTION, "guidance", 0, "lower_bound"], 0)),
+        "score 0: bounds need a performance level",
+    ),
+    (
+        broken(
+            set_path(
+                [
+                    "framework",
+                    "domains",
+                    4,
+                    "gates",
+                    0,
+                    "questions",
+                    0,
+                    "guidance",
+                    1,
+                    "upper_bound",
+                ],
+                3,
+            )
+        ),
+        "only a key metric's headline question carries measured bounds",
+    ),
     (lambda d: "[1, 2, 3]", "document: must be a JSON object"),
     (lambda d: b"\xff\xfe{", "document: is not UTF-8 text"),
 ]
@@ -292,3 +333,14 @@ def test_a_format_1_document_still_imports(dora):
         "time_to_restore",
         "",
     ]
+
+
+def test_measured_bounds_round_trip_and_are_written_only_where_set(dora):
+    document = export(dora)
+    guidance = document["framework"]["domains"][0]["gates"][0]["questions"][0]["guidance"]
+    assert "lower_bound" not in guidance[0]  # score 0: no bounds
+    assert guidance[4]["lower_bound"] == 1 and guidance[4]["upper_bound"] == 10
+    assert guidance[5]["lower_bound"] == 10 and "upper_bound" not in guidance[5]
+    tree = parse_document(json.dumps(document).encode(), version="1.1")
+    assert tree.measured_buckets == load_tree(dora).measured_buckets
+    assert tree.measured_buckets["deployment_frequency"][2].lower == 12 / 52
