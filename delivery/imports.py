@@ -13,10 +13,8 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
-
-from .models import Change, Deployment, Incident
-from .services import upsert
+from .models import Deployment
+from .services import Repeated, delivery_store
 
 COLUMNS = {
     "deployments": ("id", "service", "environment", "finished_at", "status", "rework"),
@@ -105,15 +103,7 @@ def _rows(reading: _Reading, stream):
         text.detach()
 
 
-def _once(reading, seen: set, row: int, external_id: str) -> None:
-    """An id may stand once in a file (a second row would silently win)."""
-    if external_id in seen:
-        reading.problem(row, "id", f"{external_id!r} appears twice in the file")
-    seen.add(external_id)
-
-
-def _read_deployments(reading, stream) -> list[dict]:
-    rows, seen = [], set()
+def _read_deployments(reading, stream):
     for number, row in _rows(reading, stream):
         item = {
             "external_id": _text(reading, number, "id", row["id"], limit=200),
@@ -127,13 +117,10 @@ def _read_deployments(reading, stream) -> list[dict]:
         rework = row["rework"].strip().lower()
         if rework not in ("true", "false"):
             reading.problem(number, "rework", f"must be true or false, not {row['rework']!r}")
-        _once(reading, seen, number, item["external_id"])
-        rows.append({**item, "status": status, "rework": rework == "true"})
-    return rows
+        yield number, {**item, "status": status, "rework": rework == "true"}
 
 
-def _read_changes(reading, stream) -> list[dict]:
-    rows, seen = [], set()
+def _read_changes(reading, stream):
     for number, row in _rows(reading, stream):
         item = {
             "external_id": _text(reading, number, "id", row["id"], limit=200),
@@ -142,13 +129,10 @@ def _read_changes(reading, stream) -> list[dict]:
                 reading, number, "deployment_id", row["deployment_id"], limit=200, required=False
             ),
         }
-        _once(reading, seen, number, item["external_id"])
-        rows.append(item)
-    return rows
+        yield number, item
 
 
-def _read_incidents(reading, stream) -> list[dict]:
-    rows, seen = [], set()
+def _read_incidents(reading, stream):
     for number, row in _rows(reading, stream):
         item = {
             "external_id": _text(reading, number, "id", row["id"], limit=200),
@@ -162,35 +146,48 @@ def _read_incidents(reading, stream) -> list[dict]:
         }
         if item["opened_at"] and item["resolved_at"] and item["resolved_at"] < item["opened_at"]:
             reading.problem(number, "resolved_at", "is before opened_at")
-        _once(reading, seen, number, item["external_id"])
-        rows.append(item)
-    return rows
+        yield number, item
 
 
 READERS = {
-    "deployments": (_read_deployments, Deployment),
-    "changes": (_read_changes, Change),
-    "incidents": (_read_incidents, Incident),
+    "deployments": _read_deployments,
+    "changes": _read_changes,
+    "incidents": _read_incidents,
 }
 
 
-def import_delivery(team, files: dict) -> dict[str, int]:
+def import_delivery(team, files: dict, *, channel: str, sender: str) -> dict[str, int]:
     """Import the given files ({"deployments": binary stream, ...}) for the team, all or
-    nothing; how many rows of each were written. ImportRefused lists every problem."""
+    nothing; how many rows of each were written. ImportRefused lists every problem.
+
+    Each file is read twice as a stream, never held whole: first to check every row, then,
+    when all are sound, to write them in batches in one transaction (the streams must be
+    seekable, as uploads and files are). An id repeated within a file is found as it is
+    written, in the database, and undoes the whole import."""
     unknown = set(files) - set(READERS)
     if unknown:
         raise ImportRefused([f"{name}: not a kind of delivery data" for name in sorted(unknown)])
-    parsed, problems = {}, []
+    problems = []
     for name, stream in files.items():
         reading = _Reading(name)
-        reader, _ = READERS[name]
-        parsed[name] = reader(reading, stream)
+        for _row in READERS[name](reading, stream):
+            pass
         problems += reading.problems
         if reading.extra:
             problems.append(f"{name}.csv: ... and {reading.extra} more problems")
     if problems:
         raise ImportRefused(problems)
-    with transaction.atomic():
-        for name, rows in parsed.items():
-            upsert(READERS[name][1], team, rows)
-    return {name: len(rows) for name, rows in parsed.items()}
+    batches = {}
+    for name, stream in files.items():
+        stream.seek(0)
+        batches[name] = READERS[name](_Reading(name), stream)
+    try:
+        return delivery_store(team, batches, channel=channel, sender=sender)
+    except Repeated as repeated:
+        problems = [
+            f"{kind}.csv, row {row}, id: {external_id!r} appears twice in the file"
+            for kind, row, external_id in repeated.repeats
+        ]
+        if repeated.more:
+            problems.append(f"... and {repeated.more} more ids that appear twice")
+        raise ImportRefused(problems) from None

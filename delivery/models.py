@@ -12,6 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from assessments.models import Team, team_access
 
@@ -35,6 +36,11 @@ class Deployment(models.Model):
     rework = models.BooleanField(
         default=False, help_text="An unplanned deployment made to fix a user-facing bug."
     )
+    # The arrival that last wrote the row (services.delivery_store uses it to catch an id
+    # sent twice in one arrival without holding the ids in memory).
+    receipt = models.ForeignKey(
+        "Receipt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -57,6 +63,11 @@ class Change(models.Model):
     deployment_id = models.CharField(
         "deployment", max_length=200, blank=True, help_text="The deployment that first shipped it."
     )
+    # The arrival that last wrote the row (services.delivery_store uses it to catch an id
+    # sent twice in one arrival without holding the ids in memory).
+    receipt = models.ForeignKey(
+        "Receipt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -77,6 +88,11 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     deployment_id = models.CharField(
         "deployment", max_length=200, blank=True, help_text="The deployment that caused it."
+    )
+    # The arrival that last wrote the row (services.delivery_store uses it to catch an id
+    # sent twice in one arrival without holding the ids in memory).
+    receipt = models.ForeignKey(
+        "Receipt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     objects = DeliveryQuerySet.as_manager()
@@ -129,3 +145,33 @@ class TeamToken(models.Model):
             team=team, name=name, prefix=key[:8], digest=cls.digest_of(key), created_by=user
         )
         return token, key
+
+
+class Receipt(models.Model):
+    """One arrival of a team's delivery data: which kind, how many rows, by which way and
+    from whom. The team page shows the last of each kind; the log shows who sent what."""
+
+    class Kind(models.TextChoices):
+        DEPLOYMENTS = "deployments"
+        CHANGES = "changes"
+        INCIDENTS = "incidents"
+
+    class Channel(models.TextChoices):
+        UPLOAD = "upload", "CSV upload"
+        COMMAND = "command", "import command"
+        API = "api", "API"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="receipts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    rows = models.PositiveIntegerField()
+    sender = models.CharField(max_length=150, help_text="The user, or the team token's name.")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "kind", "-received_at"], name="receipt_latest")]
+
+    def __str__(self):
+        return f"{self.team} · {self.rows} {self.kind} by {self.get_channel_display()}"

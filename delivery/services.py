@@ -1,24 +1,77 @@
 """Writes of a team's delivery data, shared by the CSV import and the API."""
 
-from .models import Change, Deployment, Incident
+from django.db import transaction
+
+from .models import Change, Deployment, Incident, Receipt
 
 BATCH = 1000
+MAX_REPEATS = 100  # reported; an arrival with more is refused all the same
+MODELS = {"deployments": Deployment, "changes": Change, "incidents": Incident}
 # What sending a row again may change: everything but the team and the row's own id.
 UPDATABLE = {
-    Deployment: ["service", "environment", "finished_at", "status", "rework"],
-    Change: ["committed_at", "deployment_id"],
-    Incident: ["opened_at", "resolved_at", "deployment_id"],
+    Deployment: ["service", "environment", "finished_at", "status", "rework", "receipt"],
+    Change: ["committed_at", "deployment_id", "receipt"],
+    Incident: ["opened_at", "resolved_at", "deployment_id", "receipt"],
 }
 
 
-def upsert(model, team, rows: list[dict]) -> None:
-    """Insert the team's rows, or update those whose id the team has already sent, in
-    batches. Run it inside the caller's transaction: a request or an import is all or
-    nothing."""
-    for start in range(0, len(rows), BATCH):
-        model.objects.bulk_create(
-            [model(team=team, **row) for row in rows[start : start + BATCH]],
-            update_conflicts=True,
-            unique_fields=["team", "external_id"],
-            update_fields=UPDATABLE[model],
+class Repeated(Exception):
+    """One arrival named an id twice: (kind, where the repeat stands, id) for each."""
+
+    def __init__(self, repeats: list[tuple[str, object, str]], more: int = 0):
+        self.repeats = repeats
+        self.more = more
+        super().__init__(f"{len(repeats) + more} ids sent twice")
+
+
+def _upsert(kind: str, team, rows, receipt: Receipt, repeats: list) -> int:
+    """Insert the team's rows of a kind, or update those it has sent before, in batches;
+    how many were written. `rows` is any iterable of (where, row): a stream is never held
+    whole. An id this arrival has already written (its row carries the receipt) or that
+    stands twice in a batch is a repeat: noted in `repeats` and not written."""
+    count, batch = 0, {}
+    for where, row in rows:
+        if row["external_id"] in batch:
+            repeats.append((kind, where, row["external_id"]))
+            continue
+        batch[row["external_id"]] = (where, row)
+        if len(batch) == BATCH:
+            count += _write(kind, team, batch, receipt, repeats)
+            batch = {}
+    return count + (_write(kind, team, batch, receipt, repeats) if batch else 0)
+
+
+def _write(kind: str, team, batch: dict, receipt: Receipt, repeats: list) -> int:
+    model = MODELS[kind]
+    earlier = model.objects.filter(team=team, receipt=receipt, external_id__in=list(batch))
+    for external_id in earlier.values_list("external_id", flat=True):
+        repeats.append((kind, batch.pop(external_id)[0], external_id))
+    model.objects.bulk_create(
+        [model(team=team, receipt=receipt, **row) for _, row in batch.values()],
+        update_conflicts=True,
+        unique_fields=["team", "external_id"],
+        update_fields=UPDATABLE[model],
+    )
+    return len(batch)
+
+
+@transaction.atomic
+def delivery_store(team, batches: dict, *, channel: str, sender: str) -> dict[str, int]:
+    """Write the team's rows of each kind ({"deployments": [(where, row), ...], ...}) with a
+    receipt for each kind that had rows, all or nothing; how many rows of each kind were
+    written. An id sent twice within a kind writes nothing and raises Repeated."""
+    written, repeats = {}, []
+    for kind, rows in batches.items():
+        receipt = Receipt.objects.create(
+            team=team, kind=kind, channel=channel, rows=0, sender=sender
         )
+        written[kind] = _upsert(kind, team, rows, receipt, repeats)
+        if written[kind]:
+            Receipt.objects.filter(pk=receipt.pk).update(rows=written[kind])
+        else:
+            receipt.delete()
+    if repeats:
+        order = list(batches)
+        repeats.sort(key=lambda repeat: (order.index(repeat[0]), repeat[1]))
+        raise Repeated(repeats[:MAX_REPEATS], max(0, len(repeats) - MAX_REPEATS))
+    return written

@@ -72,3 +72,7 @@ class MetricsSerializer(serializers.Serializer):
     incidents_resolved = serializers.IntegerField()
     rework_rate = serializers.FloatField(allow_null=True)
     levels = serializers.DictField(child=serializers.CharField(allow_null=True))
+    scores = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    levels_from = serializers.CharField(
+        allow_null=True, help_text="The framework whose headline guidance gives the levels."
+    )

@@ -5,7 +5,6 @@ writes nothing and answers 400 with every item's errors."""
 import dataclasses
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -14,13 +13,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import metrics
-from ..models import Change, Deployment, Incident
-from ..selectors import measured
-from ..services import upsert
+from ..models import Receipt, TeamToken
+from ..selectors import measured_kept, measuring_framework
+from ..services import Repeated, delivery_store
 from .permissions import team_for
 from .serializers import DeploymentSerializer, IncidentSerializer, MetricsSerializer
 
 MAX_ITEMS = 1000
+
+
+def _sender(request) -> str:
+    """Who sent a request: the team token's name, or the signed-in user."""
+    if isinstance(request.auth, TeamToken):
+        return f"token {request.auth.name}"[:150]
+    return request.user.get_username()
 
 
 def _items(data) -> list:
@@ -42,6 +48,21 @@ def _checked(serializer_class, data) -> list[dict]:
     return serializer.validated_data
 
 
+def _store(request, team, batches: dict) -> None:
+    """Write a request's rows, all or nothing; an id sent twice is a 400 naming it."""
+    try:
+        delivery_store(team, batches, channel=Receipt.Channel.API, sender=_sender(request))
+    except Repeated as repeated:
+        raise ValidationError(
+            {
+                "errors": [
+                    {"kind": kind, "item": item, "id": external_id, "detail": "sent twice"}
+                    for kind, item, external_id in repeated.repeats
+                ]
+            }
+        ) from None
+
+
 class DeploymentsView(APIView):
     @extend_schema(request=DeploymentSerializer(many=True), responses={201: None})
     def post(self, request, slug):
@@ -50,7 +71,7 @@ class DeploymentsView(APIView):
         team = team_for(request, slug, write=True)
         items = _checked(DeploymentSerializer, request.data)
         deployments, changes = [], []
-        for item in items:
+        for index, item in enumerate(items):
             deployments.append(
                 {
                     "external_id": item["id"],
@@ -62,16 +83,17 @@ class DeploymentsView(APIView):
                 }
             )
             changes += [
-                {
-                    "external_id": change["id"],
-                    "committed_at": change["committed_at"],
-                    "deployment_id": item["id"],
-                }
+                (
+                    index,
+                    {
+                        "external_id": change["id"],
+                        "committed_at": change["committed_at"],
+                        "deployment_id": item["id"],
+                    },
+                )
                 for change in item["changes"]
             ]
-        with transaction.atomic():
-            upsert(Deployment, team, deployments)
-            upsert(Change, team, changes)
+        _store(request, team, {"deployments": list(enumerate(deployments)), "changes": changes})
         return Response(
             {"deployments": len(deployments), "changes": len(changes)},
             status=status.HTTP_201_CREATED,
@@ -94,8 +116,7 @@ class IncidentsView(APIView):
             }
             for item in items
         ]
-        with transaction.atomic():
-            upsert(Incident, team, rows)
+        _store(request, team, {"incidents": list(enumerate(rows))})
         return Response({"incidents": len(rows)}, status=status.HTTP_201_CREATED)
 
 
@@ -121,5 +142,9 @@ class MetricsView(APIView):
             raise ValidationError({"end": "Is before start."})
         if (end - start).days > 3660:
             raise ValidationError({"start": "A window of at most ten years, please."})
-        result = dataclasses.asdict(measured(team, start, end))
-        return Response({"team": team.slug, **result})
+        framework = measuring_framework()
+        data = measured_kept(team, framework, start, end, timezone.now().date())
+        result = dataclasses.asdict(data)
+        return Response(
+            {"team": team.slug, "levels_from": str(framework) if framework else None, **result}
+        )

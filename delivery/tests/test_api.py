@@ -107,7 +107,7 @@ def test_sessions_follow_the_access_rule(client, team):
     assert post(client, team.slug, "deployments", deployment()).status_code == 201
 
 
-def test_incidents_and_the_metrics_they_make(client, team, key):
+def test_incidents_and_the_metrics_they_make(client, team, key, dora):
     now = timezone.now()
     items = [deployment(n, when=now - timedelta(days=n), changes=1) for n in range(1, 11)]
     post(client, team.slug, "deployments", items, key)
@@ -134,6 +134,20 @@ def test_incidents_and_the_metrics_they_make(client, team, key):
         "change_failure_rate": "High",
         "time_to_restore": "High",
     }
+    assert data["scores"] == {
+        "deployment_frequency": 3,
+        "lead_time": 4,
+        "change_failure_rate": 4,
+        "time_to_restore": 4,
+    }
+    assert data["levels_from"] == "DORA Metrics Framework 1.0"
+    dora.is_published = False
+    dora.save()
+    unranked = client.get(
+        reverse("api-metrics", args=[team.slug]), HTTP_AUTHORIZATION=f"Token {key}"
+    ).json()
+    assert unranked["levels_from"] is None and set(unranked["levels"].values()) == {None}
+    assert unranked["deployments"] == 10
     bad = client.get(
         reverse("api-metrics", args=[team.slug]) + "?start=yesterday",
         HTTP_AUTHORIZATION=f"Token {key}",
@@ -171,3 +185,28 @@ def test_the_schema_and_the_docs_are_served_without_a_cdn(client):
     assert schema.status_code == 200 and b"/api/v1/teams/{slug}/deployments/" in schema.content
     docs = client.get(reverse("api-docs")).content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+def test_a_change_named_by_two_deployments_of_one_request_writes_nothing(client, team, key):
+    first, second = deployment(1, changes=1), deployment(2, changes=1)
+    second["changes"] = first["changes"]
+    response = post(client, team.slug, "deployments", [first, second], key)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"kind": "changes", "item": "1", "id": first["changes"][0]["id"], "detail": "sent twice"}
+    ]
+    assert not Deployment.objects.exists() and not Change.objects.exists()
+
+
+def test_the_metrics_are_kept_until_new_data_arrives_and_no_longer(
+    client, team, key, django_assert_num_queries
+):
+    post(client, team.slug, "deployments", [deployment(n) for n in range(1, 4)], key)
+    url = reverse("api-metrics", args=[team.slug])
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    assert client.get(url, **headers).json()["deployments"] == 3
+    # Kept: the token, its last use, the measuring framework, the latest receipt; no rows.
+    with django_assert_num_queries(4):
+        assert client.get(url, **headers).json()["deployments"] == 3
+    post(client, team.slug, "deployments", deployment(9), key)
+    assert client.get(url, **headers).json()["deployments"] == 4

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from assessments.tests.make import make_team, make_user, make_viewer, submitted_assessment
 from assessments.tests.test_results import dora_scores
-from delivery.imports import ImportRefused, import_delivery
-from delivery.models import Change, Deployment, Incident
+from delivery.imports import ImportRefused
+from delivery.imports import import_delivery as _import
+from delivery.models import Change, Deployment, Incident, Receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,10 @@ def csv(text: str) -> io.BytesIO:
 @pytest.fixture
 def team(db):
     return make_team("Payments", members=[make_user("pat")])
+
+
+def import_delivery(team, files):
+    return _import(team, files, channel="upload", sender="pat")
 
 
 def counts():
@@ -50,6 +55,14 @@ def test_it_imports_and_a_second_import_updates_in_place(team):
     }
     import_delivery(team, again)
     assert counts() == (1, 1, 1)
+    receipts = Receipt.objects.filter(team=team).order_by("pk")
+    assert [(r.kind, r.rows, r.channel, r.sender) for r in receipts] == [
+        ("deployments", 1, "upload", "pat"),
+        ("changes", 1, "upload", "pat"),
+        ("incidents", 1, "upload", "pat"),
+        ("deployments", 1, "upload", "pat"),
+        ("incidents", 1, "upload", "pat"),
+    ]
     deployment = Deployment.objects.get()
     assert (deployment.status, deployment.rework) == ("failure", True)
     assert Incident.objects.get().resolved_at == datetime(2026, 11, 1, 12, 30, tzinfo=UTC)
@@ -112,6 +125,7 @@ def test_every_kind_of_error_is_reported_and_nothing_is_written(team, name, text
         import_delivery(team, {**good, name: csv(text)})
     assert any(problem in p for p in refused.value.problems), refused.value.problems
     assert counts() == (0, 0, 0)
+    assert not Receipt.objects.exists()
 
 
 def test_bytes_that_are_not_utf8_are_refused(team):
@@ -165,7 +179,7 @@ def test_the_page_sets_what_the_team_answered_beside_what_its_data_says(client, 
     assert "level-high" in frequency and "level-elite" in frequency
     assert "Answer and data disagree" in frequency
     failure = page.split("Change failure rate</th>")[1].split("</tr>")[0]
-    assert "25.0%" in failure and "level-medium" in failure and "disagree" in failure
+    assert "25%" in failure and "level-medium" in failure and "disagree" in failure
     lead = page.split("Lead time for changes</th>")[1].split("</tr>")[0]
     assert "30.0 hours" in lead and "level-high" in lead
 
@@ -199,3 +213,26 @@ def test_a_member_uploads_and_a_bad_file_changes_nothing(client, team):
     )
     assert client.post(url, {"deployments": good}).status_code == 302
     assert counts() == (1, 0, 0)
+
+
+def test_an_id_repeated_far_apart_is_found_though_ids_are_not_held_in_memory(team):
+    """Repeats are caught in the database, batch by batch: one 2,500 rows after its first
+    appearance (in another batch) is refused with its row, and nothing is written; the
+    same ids sent again in a later import are updates, not repeats."""
+    rows = [f"c{n},2026-11-01T09:00:00Z,d1\n" for n in range(3000)]
+    rows.append("c17,2026-11-01T09:00:00Z,d1\n")  # row 3002
+    rows.append("c17,2026-11-01T09:00:00Z,d1\n")  # row 3003: a third time
+    with pytest.raises(ImportRefused) as refused:
+        import_delivery(team, {"changes": csv(CHANGES + "".join(rows))})
+    assert refused.value.problems == [
+        "changes.csv, row 3002, id: 'c17' appears twice in the file",
+        "changes.csv, row 3003, id: 'c17' appears twice in the file",
+    ]
+    assert counts() == (0, 0, 0) and not Receipt.objects.exists()
+    assert import_delivery(team, {"changes": csv(CHANGES + "".join(rows[:3000]))}) == {
+        "changes": 3000
+    }
+    assert import_delivery(team, {"changes": csv(CHANGES + "".join(rows[:3000]))}) == {
+        "changes": 3000
+    }
+    assert counts() == (0, 3000, 0)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Team
 from delivery.imports import ImportRefused, import_delivery
+from delivery.models import Receipt
 
 
 class Command(BaseCommand):
@@ -33,7 +34,9 @@ class Command(BaseCommand):
                 except OSError as error:
                     raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
             try:
-                written = import_delivery(found, streams)
+                written = import_delivery(
+                    found, streams, channel=Receipt.Channel.COMMAND, sender="manage.py"
+                )
             except ImportRefused as refused:
                 for problem in refused.problems:
                     self.stderr.write(problem)
