@@ -86,6 +86,7 @@ class Point:
     x: float
     y: float
     value: float
+    text: str  # the value as a reader sees it
 
 
 @dataclass(frozen=True)
@@ -111,15 +112,17 @@ class TrendChart:
     plot_right: int
     plot_top: int
     plot_bottom: int
-    y_ticks: tuple[tuple[int, float], ...]
+    y_ticks: tuple[tuple[str, float], ...]  # (label, y)
     x_ticks: tuple[Tick, ...]
     series: tuple[Series, ...]
     description: str
 
 
-def trend_chart(labels, series, *, height=270) -> TrendChart:
-    """Lines over time: `labels` name the assessments in date order, `series` is a list of
-    (name, css_class, values) with one value (or None) per label."""
+def trend_chart(labels, series, *, height=270, ticks=None, text=_percent_text) -> TrendChart:
+    """Lines over time: `labels` name the points in date order (assessments, months),
+    `series` is a list of (name, css_class, values) with one value (or None) per label.
+    Values are percentages (0-100); `ticks` ({value: label}) names the y axis otherwise,
+    and `text` writes a value for readers."""
     left, right, top, bottom = 48, WIDTH - 44, 16, height - 30
     count = len(labels)
 
@@ -140,14 +143,14 @@ def trend_chart(labels, series, *, height=270) -> TrendChart:
                     segments.append(" ".join(current))
                 current = []
                 continue
-            point = Point(x=x_of(i), y=y_of(value), value=value)
+            point = Point(x=x_of(i), y=y_of(value), value=value, text=text(value))
             points.append(point)
             current.append(f"{point.x},{point.y}")
         if current:
             segments.append(" ".join(current))
         built.append(Series(name, css_class, tuple(points), tuple(segments)))
     description = "; ".join(
-        f"{name}: " + ", ".join(f"{labels[i]} {_percent_text(v)}" for i, v in enumerate(values))
+        f"{name}: " + ", ".join(f"{labels[i]} {text(v)}" for i, v in enumerate(values))
         for name, _, values in series
     )
     return TrendChart(
@@ -157,7 +160,10 @@ def trend_chart(labels, series, *, height=270) -> TrendChart:
         plot_right=right,
         plot_top=top,
         plot_bottom=bottom,
-        y_ticks=tuple((v, y_of(v)) for v in (0, 20, 40, 60, 80, 100)),
+        y_ticks=tuple(
+            (name, y_of(v))
+            for v, name in (ticks or {v: f"{v}%" for v in (0, 20, 40, 60, 80, 100)}).items()
+        ),
         x_ticks=tuple(Tick(label, x_of(i)) for i, label in enumerate(labels)),
         series=tuple(built),
         description=description,

@@ -15,7 +15,7 @@ from .models import Assessment
 
 # The JSON download's own format: 2 added question codes and topics, the maturity level's
 # position and bound, the delivery performance and the recommendations' reasons.
-JSON_FORMAT_VERSION = 2
+JSON_FORMAT_VERSION = 3
 
 CSV_HEADER = [
     "team",
@@ -39,6 +39,11 @@ CSV_HEADER = [
     "not applicable",
     "reason",
     "notes",
+    # On a key metric's headline question: the team's data at submission (delivery/).
+    "measured window",
+    "measured value",
+    "measured level",
+    "answer and data disagree",
 ]
 
 
@@ -111,6 +116,9 @@ def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> d
             }
             for domain, question, answer in _answer_rows(assessment, tree, answers)
         ],
+        # The team's measured key metrics at submission, beside its answers (None when the
+        # framework asks about no key metric, or the result predates measured data).
+        "measured": document.get("measured"),
         "recommendations": [
             {
                 "code": f"Q{questions[r['question_id']].number}",
@@ -176,7 +184,11 @@ def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
     document = assessment.result
     level = _maturity(document) or {}
     delivery = document.get("delivery_performance") or {}
+    measured = document.get("measured") or {}
+    found = {row["key_metric"]: row for row in measured.get("metrics", ())}
+    headline = {d.headline_question.id: found.get(d.key_metric) for d in tree.key_metric_domains}
     for domain, question, answer in _answer_rows(assessment, tree, answers):
+        data = headline.get(question.id)
         score = document["scores"].get(str(question.id))
         not_applicable = bool(answer and answer.not_applicable)
         yield (
@@ -202,6 +214,10 @@ def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
                 not_applicable,
                 answer.not_applicable_reason if answer else "",
                 answer.notes if answer else "",
+                f"{measured['start']} to {measured['end']}" if data else "",
+                (data["value"] or "nothing to measure") if data else "",
+                (data["measured"] or "too little data") if data else "",
+                data["differs"] if data else "",
             ]
         )
 
@@ -217,6 +233,7 @@ def overview_csv_lines(rows, metric_names: list[str]):
         "maturity level",
         "delivery performance",
         *metric_names,
+        "key metrics where answers and data disagree",
         "due",
         "drafts in progress",
     ]
@@ -236,6 +253,7 @@ def _overview_rows(rows, metric_names: list[str]):
             latest.maturity_level if latest else "",
             latest.delivery_performance if latest else "",
             *(metrics.get(name, "") for name in metric_names),
+            latest.disagreements if latest else None,
             row.due,
             row.drafts,
         ]

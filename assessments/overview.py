@@ -47,6 +47,9 @@ class LatestResult:
     maturity_level_number: int | None
     delivery_performance: str  # "" for no level (no key metrics, or too few known)
     metrics: tuple[tuple[str, str], ...]  # (metric name, performance level)
+    # Key metrics where the answers and the team's data at submission disagree (None: no
+    # measured data stored with the result, as for a framework without key metrics).
+    disagreements: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def _latest(row: dict) -> LatestResult:
         maturity_level_number=row["maturity_level_number"],
         delivery_performance=row["delivery_performance"],
         metrics=tuple((m["name"], m["performance_level"]) for m in row["metrics"] or ()),
+        disagreements=row["disagreements"],
     )
 
 
@@ -164,6 +168,7 @@ class Overview:
             "team__name",
             "team__slug",
             metrics=KeyTransform("metrics", "result"),
+            disagreements=KeyTransform("disagreements", KeyTransform("measured", "result")),
         )
 
     def _teams(self):

@@ -321,12 +321,15 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
             }
         )
 
+    measured = document.get("measured")  # the team's data at submission (delivery/)
+    found = {row["key_metric"]: row for row in measured["metrics"]} if measured else {}
     metrics = []
     for item in document["metrics"]:
         question = questions.get(item["question_id"])
         metrics.append(
             {
                 **item,
+                "measured": found.get(item.get("key_metric")),
                 "question": question,
                 "current": question.guidance_for(item["score"]) if question else None,
                 "next": question.guidance_for(item["next_score"]) if question else None,
@@ -351,6 +354,7 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
         "contributors": (),
         "result": document,
         "delivery": delivery,
+        "measured": measured,
         "gap_note": level_gap_note(
             maturity["name"] if maturity else None, delivery["level"] if delivery else None
         ),

@@ -16,6 +16,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from delivery.selectors import measured_block
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
 
@@ -221,6 +222,13 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
         constraint=None if tree.key_metric_domains else team_constraint(locked.team_id),
     )
     now = timezone.now()
+    # What the team's own delivery data said when it answered, frozen with the result.
+    document["measured"] = measured_block(
+        locked.team,
+        tree,
+        {m["key_metric"]: m["performance_level"] for m in document["metrics"] if m["key_metric"]},
+        now,
+    )
     locked.status = Assessment.Status.SUBMITTED
     locked.submitted_by = user
     locked.submitted_at = now

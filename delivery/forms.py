@@ -15,3 +15,11 @@ class DeliveryUploadForm(forms.Form):
         if not any(data.get(name) for name in ("deployments", "changes", "incidents")):
             raise forms.ValidationError("Choose at least one file to send.")
         return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        strip=True,
+        help_text="What will use it, such as “GitHub Actions” or “GitLab deploy job”.",
+    )

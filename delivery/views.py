@@ -4,52 +4,156 @@ CSV upload for its members."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments.charts import trend_chart
 from assessments.models import may_change
 from assessments.selectors import get_team_for
+from frameworks import key_metrics
+from frameworks.params import id_param
 
 from . import metrics
-from .forms import DeliveryUploadForm
+from .forms import DeliveryUploadForm, TokenForm
 from .imports import ImportRefused, import_delivery
-from .selectors import claimed, claims_against_data, measured
+from .models import Receipt, TeamToken
+from .selectors import (
+    bucket_texts,
+    buckets_of,
+    claimed,
+    claims_against_data,
+    last_receipts,
+    measured,
+    measuring_framework,
+    monthly,
+)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_delivery(request, slug):
     team = get_team_for(request.user, slug)  # 404 for a team the user may not read
-    member = may_change(request.user, team.pk)
     form = DeliveryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not member:
+        if not may_change(request.user, team.pk):
             messages.error(request, f"Only members of {team} can send its delivery data.")
             return redirect("delivery:team", team.slug)
         if form.is_valid():
             files = {name: f for name, f in form.cleaned_data.items() if f}
             try:
-                written = import_delivery(team, files)
+                written = import_delivery(
+                    team,
+                    files,
+                    channel=Receipt.Channel.UPLOAD,
+                    sender=request.user.get_username(),
+                )
             except ImportRefused as refused:
                 form.problems = refused.problems
             else:
                 summary = ", ".join(f"{count} {name}" for name, count in written.items())
                 messages.success(request, f"Imported {summary}.")
                 return redirect("delivery:team", team.slug)
+    return team_delivery_page(
+        request, team, form=form, status=400 if getattr(form, "problems", None) else 200
+    )
+
+
+def team_delivery_page(request, team, *, form=None, token_form=None, new_token=None, status=200):
+    """The delivery page: measured beside answered, the upload, and the team's tokens."""
+    member = may_change(request.user, team.pk)
     start, end = metrics.default_window(timezone.now().date())
-    data = measured(team, start, end)
     assessment, claims = claimed(team)
-    return render(
+    framework = measuring_framework(assessment.framework if assessment else None)
+    buckets = buckets_of(framework)
+    data = measured(team, start, end, buckets)
+    response = render(
         request,
         "delivery/team.html",
         {
             "team": team,
             "member": member,
-            "form": form,
+            "form": form or DeliveryUploadForm(),
+            "token_form": token_form or TokenForm(),
+            "new_token": new_token,
+            "tokens": TeamToken.objects.filter(team=team).select_related("created_by")
+            if member
+            else (),
             "data": data,
+            "levels_from": framework,
+            "buckets": bucket_texts(buckets),
             "assessment": assessment,
             "rows": claims_against_data(claims, data),
+            "receipts": last_receipts(team),
             "nav": "teams",
         },
-        status=400 if getattr(form, "problems", None) else 200,
+        status=status,
     )
+    if new_token:
+        response["Cache-Control"] = "private, no-store"  # the key must not be kept anywhere
+    return response
+
+
+LEVEL_HEIGHT = {"Low": 25, "Medium": 50, "High": 75, "Elite": 100}
+LEVEL_NAME = {height: name for name, height in LEVEL_HEIGHT.items()}
+
+
+def team_summary(team, today) -> dict:
+    """What the team page shows of the team's delivery data: the level each key metric's
+    data reached month by month (a chart, and the numbers as a table), and the last arrival
+    of each kind of data. The caller has checked the user may read the team."""
+    receipts = last_receipts(team)
+    if not receipts:
+        return {"receipts": ()}  # nothing more to read
+    assessment, _ = claimed(team)
+    framework = measuring_framework(assessment.framework if assessment else None)
+    months = monthly(team, framework, today, receipt=max(r.pk for r in receipts))
+    labels = [row["month"].strftime("%b %Y") for row in months]
+    chart = trend_chart(
+        labels,
+        [
+            (
+                metric.name,
+                f"series-d{n}",
+                [LEVEL_HEIGHT.get(row["metrics"].levels[metric.code]) for row in months],
+            )
+            for n, metric in enumerate(key_metrics.KEY_METRICS, start=1)
+        ],
+        ticks=LEVEL_NAME,
+        text=lambda value: LEVEL_NAME.get(value, "none"),
+    )
+    return {
+        "months": months,
+        "labels": labels,
+        "chart": chart if months else None,
+        "metrics": key_metrics.KEY_METRICS,
+        "receipts": receipts,
+        "levels_from": framework,
+    }
+
+
+@require_POST
+@login_required
+def team_tokens(request, slug):
+    """Make a team token (its key shown on this one response, never again) or revoke one.
+    Only the team's members may; anyone else who may read the team is refused, others get
+    404 (the one access rule)."""
+    team = get_team_for(request.user, slug)
+    if not may_change(request.user, team.pk):
+        messages.error(request, f"Only members of {team} can manage its API tokens.")
+        return redirect("delivery:team", team.slug)
+    revoke = id_param(request.POST.get("revoke"))
+    if "revoke" in request.POST:
+        revoked = TeamToken.objects.filter(team=team, pk=revoke, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            messages.success(request, "The token is revoked: requests with it are refused now.")
+        else:
+            messages.error(request, "No such token of this team, or it was already revoked.")
+        return redirect(reverse("delivery:team", args=[team.slug]) + "#tokens")
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return team_delivery_page(request, team, token_form=form, status=400)
+    token, key = TeamToken.issue(team=team, name=form.cleaned_data["name"], user=request.user)
+    return team_delivery_page(request, team, new_token=(token, key))

@@ -239,7 +239,7 @@ def test_the_json_download_identifies_everything(client, dora, team_and_member):
     done = submit(dora, team_and_member, dora_scores(d3=[1, 3, None, 3]))
     client.force_login(team_and_member[1])
     data = json.loads(client.get(reverse("assessments:results_json", args=[done.pk])).content)
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     assert data["maturity_level"] == {"name": "Medium", "position": 3, "lower_bound": 40.0}
     assert data["delivery_performance"]["level"] == "Low"
     assert data["delivery_performance"]["limiting_metrics"] == ["Change failure rate"]

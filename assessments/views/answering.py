@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from delivery.selectors import current_evidence
 from frameworks.models import Framework
 from frameworks.params import id_param
 from frameworks.tree import FrameworkTree, framework_tree
@@ -111,10 +112,14 @@ def question_parts(tree: FrameworkTree) -> dict:
     return parts
 
 
-def question_fields(gate, answers: dict, form, previous: dict | None = None) -> list[dict]:
+def question_fields(
+    gate, answers: dict, form, previous: dict | None = None, evidence: dict | None = None
+) -> list[dict]:
     """What each question of the page shows: the saved answer, or what was just posted
-    (with its errors), who changed it last, and the team's answer last time."""
+    (with its errors), who changed it last, the team's answer last time, and for a key
+    metric's headline question what the team's delivery data says."""
     previous = previous or {}
+    evidence = evidence or {}
     fields = []
     for q in gate.questions:
         answer = answers.get(q.id)
@@ -146,9 +151,33 @@ def question_fields(gate, answers: dict, form, previous: dict | None = None) -> 
                 "errors": errors,
                 "last_changed": changed,
                 "previous": previous.get(q.id),
+                "evidence": evidence.get(q.id),
             }
         )
     return fields
+
+
+def step_evidence(assessment, tree: FrameworkTree, gate) -> dict:
+    """For the step's key-metric headline questions, what the team's own delivery data says
+    of that metric over the last 91 days, as evidence to answer by: {question id: {"value",
+    "sample", "level", "score", "start", "end"}}. Nothing (and no query) for a step without
+    one, or a framework whose guidance gives no measured bounds."""
+    headlines = {
+        d.headline_question.id: d.key_metric
+        for d in tree.key_metric_domains
+        if d.key_metric in tree.measured_buckets and d.headline_question in gate.questions
+    }
+    if not headlines or not assessment.is_draft:
+        return {}
+    found = current_evidence(assessment.team, assessment.framework, timezone.now().date())
+    if found is None:
+        return {}
+    window = {
+        "start": found["start"],
+        "end": found["end"],
+        "url": reverse("delivery:team", args=[assessment.team.slug]),
+    }
+    return {qid: {**found["metrics"][code], **window} for qid, code in headlines.items()}
 
 
 def _report_save(request, tree: FrameworkTree, outcome) -> None:
@@ -245,6 +274,7 @@ def _answer_parts(request, assessment, tree, gate, form, read_only) -> tuple[str
     they are kept under the team's revision (read with the assessment, before the
     answers); with one, they show what was posted and are rendered afresh."""
     answers = None
+    evidence = step_evidence(assessment, tree, gate)
 
     def read():
         nonlocal answers
@@ -273,6 +303,7 @@ def _answer_parts(request, assessment, tree, gate, form, read_only) -> tuple[str
                     previous_answers(request.user, assessment, (q.id for q in gate.questions))
                     if assessment.is_draft
                     else None,
+                    evidence,
                 ),
                 "parts": question_parts(tree),
                 "limits": question_limits(),
@@ -283,7 +314,8 @@ def _answer_parts(request, assessment, tree, gate, form, read_only) -> tuple[str
     if form is not None:
         return mark_safe(progress_html()), mark_safe(questions_html())
     token = ("team", assessment.team_id, assessment.team.revision.value)
-    params = (assessment.pk, gate.id, read_only)
+    # The evidence changes with the team's delivery data and the day, not its revision.
+    params = (assessment.pk, gate.id, read_only, repr(sorted(evidence.items())))
     return (
         cached_part(
             "answer-progress",

@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from delivery.views import team_summary
 from frameworks.params import id_param, page_param
 
 from ..fragments import cached_part
@@ -98,5 +100,10 @@ def team_detail(request, slug):
     return render(
         request,
         "assessments/team_detail.html",
-        {"team": team, "body": body, "nav": "teams"},
+        {
+            "team": team,
+            "body": body,
+            "delivery": team_summary(team, timezone.now().date()),
+            "nav": "teams",
+        },
     )
