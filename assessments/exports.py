@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
-from frameworks.tree import FrameworkTree
+from frameworks.tree import FrameworkTree, framework_tree
 
 from .models import Assessment
+from .selectors import notes_by_assessment
 
 # The JSON download's own format: 2 added question codes and topics, the maturity level's
 # position and bound, the delivery performance and the recommendations' reasons.
@@ -75,6 +76,13 @@ def _answer_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
         stored = domains.get(domain.id, {"name": domain.name, "weight": None, "percent": None})
         for question in domain.questions:
             yield stored, question, answers.get(question.id)
+
+
+def result_json_of(assessment: Assessment) -> dict:
+    """The JSON document of a submitted assessment the caller may read, as the download and
+    the API send it."""
+    tree = framework_tree(assessment.framework)
+    return result_json(assessment, tree, notes_by_assessment([assessment])[assessment.pk])
 
 
 def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> dict:

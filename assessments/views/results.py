@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from frameworks.tree import framework_tree
 
-from ..exports import result_csv, result_json
+from ..exports import result_csv, result_json_of
 from ..fragments import cached_part
 from ..results import result_document, results_page, since_last_time, what_if_answers
 from ..selectors import (
@@ -102,9 +102,9 @@ def _attachment(response, assessment, extension: str):
 @login_required
 def results_json(request, pk):
     assessment = get_submitted_for(request.user, pk)
-    tree = framework_tree(assessment.framework)
-    data = result_json(assessment, tree, notes_by_assessment([assessment])[assessment.pk])
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(
+        result_json_of(assessment), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
     return _attachment(response, assessment, "json")
 
 
