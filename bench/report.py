@@ -21,6 +21,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
+from django.db import connection
+
+from bench.delivery import delivery_verdicts, print_delivery
 from bench.prepare import P95_GROWTH, PAGES, draft_versions
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -134,11 +137,9 @@ def print_size(size: dict, rows: list[dict]) -> None:
     print()
 
 
-def main() -> None:
-    work = Path(sys.argv[1])
+def pages_report(work: Path, settings: dict, problems: list) -> dict:
+    """Print the pages' tables and figures; what latest.json keeps of them."""
     state = json.loads((work / "state.json").read_text())
-    settings = json.loads((work / "settings.json").read_text())
-    problems: list[str] = []
     sizes = state["sizes"]
     tables = [size_rows(work, size, state["queries_small"], problems) for size in sizes]
 
@@ -236,11 +237,7 @@ def main() -> None:
         + (f"grow with the data on {', '.join(growing)}" if growing else "do not grow")
     )
 
-    RESULTS.mkdir(exist_ok=True)
-    document = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-        "settings": settings,
+    return {
         "database": state["database"],
         "size_small": state["size_small"],
         "seed_seconds": state["seed_seconds"],
@@ -254,8 +251,44 @@ def main() -> None:
         "targets_missed": missed,
         "p95_growth_missed": slow,
         "queries_growing": growing,
-        "problems": problems,
     }
+
+
+def delivery_report(work: Path) -> dict:
+    """Print the delivery tables (bench/delivery.py); what latest.json keeps of them."""
+    figures = json.loads((work / "delivery.json").read_text())
+    verdicts = delivery_verdicts(figures)
+    missed = print_delivery(verdicts)
+    print(
+        "delivery targets: "
+        + (
+            f"missed by {', '.join(missed)}"
+            if missed
+            else "import time linear, import memory flat, metrics queries constant"
+        )
+    )
+    return {"deployments": figures["deployments"], **verdicts, "targets_missed": missed}
+
+
+def main() -> None:
+    work = Path(sys.argv[1])
+    settings = json.loads((work / "settings.json").read_text())
+    problems: list[str] = []
+    document = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "settings": settings,
+    }
+    if (work / "state.json").exists():
+        document.update(pages_report(work, settings, problems))
+    else:  # BENCH_DELIVERY=only
+        print(f"\nDORA site benchmark, delivery data only: {connection.vendor}")
+    if (work / "delivery.json").exists():
+        print()
+        document["delivery"] = delivery_report(work)
+    document["problems"] = problems
+
+    RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(document, indent=2) + "\n")
     print(f"written to {RESULTS / 'latest.json'}")
     if problems:
