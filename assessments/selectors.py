@@ -122,11 +122,25 @@ def minutes_left(rows) -> dict[int, int]:
 
 
 def dashboard_assessments(user):
-    """The assessments on the user's dashboard, most recently changed first, as rows."""
+    """The assessments on the user's dashboard, most recently changed first, as rows; a
+    submitted one with `previous_percent`, the overall score of the team's submission of
+    the same framework before it (a subquery: the database finds it for one page only)."""
+    earlier = (
+        Assessment.objects.submitted()
+        .filter(
+            team=OuterRef("team"),
+            framework=OuterRef("framework"),
+            submitted_at__lt=OuterRef("submitted_at"),
+        )
+        .order_by("-submitted_at", "-pk")
+        .values("overall_percent")[:1]
+    )
     return (
         Assessment.objects.visible_to(user)
         .order_by("-updated_at", "-pk")
+        .annotate(previous_percent=Subquery(earlier))
         .values(
+            "previous_percent",
             "pk",
             "title",
             "status",

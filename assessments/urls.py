@@ -12,6 +12,7 @@ urlpatterns = [
     path("assessments/<int:pk>/submit/", answering.submit, name="submit"),
     path("assessments/<int:pk>/results/", results.results, name="results"),
     path("assessments/<int:pk>/what-if/", results.what_if, name="what_if"),
+    path("assessments/<int:pk>/summary/", results.summary, name="summary"),
     path("assessments/<int:pk>/results.json", results.results_json, name="results_json"),
     path("assessments/<int:pk>/results.csv", results.results_csv, name="results_csv"),
     path("teams/", teams.team_list_view, name="team_list"),

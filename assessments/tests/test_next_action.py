@@ -122,3 +122,54 @@ def test_review_and_results_list_who_contributed(client, dora, member, teammate,
     client.post(reverse("assessments:submit", args=[draft.pk]))
     results = client.get(reverse("assessments:results", args=[draft.pk])).content.decode()
     assert "<strong>Answered by:</strong> mia (15), tom (10)" in results
+
+
+def test_the_dashboard_shows_the_trend_since_the_teams_previous_result(
+    client, dora, member, team, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    submitted_assessment(
+        team=team,
+        framework=dora,
+        user=member,
+        scores=3,
+        title="Spring",
+        when=now - timedelta(days=90),
+    )
+    submitted_assessment(
+        team=team,
+        framework=dora,
+        user=member,
+        scores=4,
+        title="Summer",
+        when=now - timedelta(days=1),
+    )
+    client.force_login(member)
+    page = client.get(reverse("assessments:dashboard")).content.decode()
+    summer = page.split(">Summer</a>")[1].split("</tr>")[0]
+    assert "▲" in summer and "+20 points" in summer and "better" in summer
+    spring = page.split(">Spring</a>")[1].split("</tr>")[0]
+    assert "since the team" not in spring  # nothing before it
+
+
+def test_a_one_page_summary_of_a_result(client, dora, member, team):
+    assessment = submitted_assessment(team=team, framework=dora, user=member, scores=3)
+    client.force_login(member)
+    url = reverse("assessments:summary", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert "Practice maturity" in page and "Delivery performance" in page
+    assert page.count("<li><strong>") == 3  # the first three improvements
+    assert "The four key metrics" in page
+    assert url in client.get(reverse("assessments:results", args=[assessment.pk])).content.decode()
+    draft = make_assessment(team=team, framework=dora, user=member)
+    assert client.get(reverse("assessments:summary", args=[draft.pk])).status_code == 302
+    from assessments.tests.make import make_team, make_user
+
+    outsider = make_user("olga")
+    make_team("Other", members=[outsider])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

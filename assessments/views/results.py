@@ -56,6 +56,30 @@ def results(request, pk):
     )
 
 
+@require_safe
+@login_required
+def summary(request, pk):
+    """A one-page summary of a result, to print for a slide or a wall: the levels, the key
+    metrics (answered, and measured where the team sends data) and the first improvements."""
+    assessment = get_assessment_for(request.user, pk)
+    if not assessment.is_submitted:
+        messages.info(request, "This assessment is still a draft: submit it to see its result.")
+        return redirect("assessments:review", assessment.pk)
+    tree = framework_tree(assessment.framework)
+    page = results_page(assessment.result, tree, {})
+    return render(
+        request,
+        "assessments/summary.html",
+        page
+        | {
+            "assessment": assessment,
+            "tree": tree,
+            "top_recommendations": page["recommendations"][:3],
+            "nav": "dashboard",
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def what_if(request, pk):
