@@ -37,9 +37,17 @@ class Deployment(models.Model):
         default=False, help_text="An unplanned deployment made to fix a user-facing bug."
     )
     # The arrival that last wrote the row (services.delivery_store uses it to catch an id
-    # sent twice in one arrival without holding the ids in memory).
+    # sent twice in one arrival without holding the ids in memory). No index of its own:
+    # that check looks rows up by (team, id), and an index on the receipt would tempt the
+    # database to scan all of an arrival's rows for each batch instead. Receipts go only
+    # with their team, and its rows with them, so nothing needs to find rows by receipt.
     receipt = models.ForeignKey(
-        "Receipt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "Receipt",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     objects = DeliveryQuerySet.as_manager()
@@ -64,9 +72,17 @@ class Change(models.Model):
         "deployment", max_length=200, blank=True, help_text="The deployment that first shipped it."
     )
     # The arrival that last wrote the row (services.delivery_store uses it to catch an id
-    # sent twice in one arrival without holding the ids in memory).
+    # sent twice in one arrival without holding the ids in memory). No index of its own:
+    # that check looks rows up by (team, id), and an index on the receipt would tempt the
+    # database to scan all of an arrival's rows for each batch instead. Receipts go only
+    # with their team, and its rows with them, so nothing needs to find rows by receipt.
     receipt = models.ForeignKey(
-        "Receipt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "Receipt",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     objects = DeliveryQuerySet.as_manager()
@@ -90,9 +106,17 @@ class Incident(models.Model):
         "deployment", max_length=200, blank=True, help_text="The deployment that caused it."
     )
     # The arrival that last wrote the row (services.delivery_store uses it to catch an id
-    # sent twice in one arrival without holding the ids in memory).
+    # sent twice in one arrival without holding the ids in memory). No index of its own:
+    # that check looks rows up by (team, id), and an index on the receipt would tempt the
+    # database to scan all of an arrival's rows for each batch instead. Receipts go only
+    # with their team, and its rows with them, so nothing needs to find rows by receipt.
     receipt = models.ForeignKey(
-        "Receipt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "Receipt",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     objects = DeliveryQuerySet.as_manager()

@@ -1,5 +1,7 @@
 """Writes of a team's delivery data, shared by the CSV import and the API."""
 
+import itertools
+
 from django.db import transaction
 
 from .models import Change, Deployment, Incident, Receipt
@@ -62,14 +64,16 @@ def delivery_store(team, batches: dict, *, channel: str, sender: str) -> dict[st
     written. An id sent twice within a kind writes nothing and raises Repeated."""
     written, repeats = {}, []
     for kind, rows in batches.items():
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            written[kind] = 0  # nothing arrived: no receipt
+            continue
         receipt = Receipt.objects.create(
             team=team, kind=kind, channel=channel, rows=0, sender=sender
         )
-        written[kind] = _upsert(kind, team, rows, receipt, repeats)
-        if written[kind]:
-            Receipt.objects.filter(pk=receipt.pk).update(rows=written[kind])
-        else:
-            receipt.delete()
+        written[kind] = _upsert(kind, team, itertools.chain([first], rows), receipt, repeats)
+        Receipt.objects.filter(pk=receipt.pk).update(rows=written[kind])
     if repeats:
         order = list(batches)
         repeats.sort(key=lambda repeat: (order.index(repeat[0]), repeat[1]))

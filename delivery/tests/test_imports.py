@@ -236,3 +236,10 @@ def test_an_id_repeated_far_apart_is_found_though_ids_are_not_held_in_memory(tea
         "changes": 3000
     }
     assert counts() == (0, 3000, 0)
+
+
+def test_deleting_a_team_deletes_its_delivery_data_and_receipts(team):
+    recent_history(team, weeks=1)
+    assert Receipt.objects.filter(team=team).exists()
+    team.delete()
+    assert counts() == (0, 0, 0) and not Receipt.objects.exists()
