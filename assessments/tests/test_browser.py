@@ -306,6 +306,20 @@ def test_every_improvement_prints(page, live_server, dora, dora_member):
     assert not page.get_by_text("Show all 25 improvements").is_visible()
 
 
+# The labels of the cells of stacked tables (.table-stack) that lie outside the viewport or
+# in a region that scrolls sideways.
+STACKED_CELLS_OUT_OF_VIEW = """() => {
+    const width = document.documentElement.clientWidth;
+    const cells = [...document.querySelectorAll("table.table-stack tbody td")];
+    return cells.filter(cell => {
+        const box = cell.getBoundingClientRect();
+        const region = cell.closest(".table-responsive");
+        return box.left < 0 || box.right > width
+            || (region && region.scrollWidth > region.clientWidth);
+    }).map(cell => cell.dataset.label || cell.textContent.trim());
+}"""
+
+
 def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
     browser, live_server, dora, dora_member, settings
 ):
@@ -326,6 +340,7 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
             reverse("assessments:compare") + f"?a={older.pk}&b={newer.pk}",
             reverse("assessments:team_detail", args=[team.slug]),
             reverse("assessments:overview"),
+            reverse("assessments:overview_teams"),
         ]
         for path in pages:
             page.goto(live_server.url + path)
@@ -333,6 +348,11 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, (path, overflow)
+            # List tables are stacked cards: every cell, each key column's included, is in
+            # view, none in a box that scrolls sideways.
+            assert page.locator("table.table-stack tbody td[data-label]").count(), path
+            hidden = page.evaluate(STACKED_CELLS_OUT_OF_VIEW)
+            assert not hidden, (path, hidden)
             for region in page.locator(".table-responsive, .chart").all():
                 assert region.get_attribute("tabindex") == "0", path
                 assert region.get_attribute("aria-label"), path
