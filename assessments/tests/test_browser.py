@@ -123,6 +123,42 @@ def test_the_answer_page_reads_well_on_a_phone(browser, live_server, dora, dora_
         context.close()
 
 
+def test_on_a_phone_the_first_question_shows_on_the_first_screen(
+    browser, live_server, dora, dora_member, settings
+):
+    from django.core.management import call_command
+
+    from frameworks.models import Framework
+
+    settings.SESSION_COOKIE_SECURE = False
+    call_command("loaddata", "mvp", verbosity=0)  # long step names, ten steps
+    team = dora_member.teams.get()
+    dora_draft, mvp_draft = (
+        Assessment.objects.create(team=team, framework=f, title="Phone", created_by=dora_member)
+        for f in (dora, Framework.objects.get(slug="mvp"))
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server, "dana", "dana-pass-1")
+        for draft in (dora_draft, mvp_draft):
+            page.goto(live_server.url + reverse("assessments:answer", args=[draft.pk, 1]))
+            legend = page.locator("fieldset.question legend").first.bounding_box()
+            save_bar = page.locator(".answer-actions").bounding_box()
+            assert legend["y"] < 844, draft.framework
+            # its first line clear of the sticky save bar
+            assert legend["y"] + 24 <= save_bar["y"], (draft.framework, legend, save_bar)
+        # The step pills keep to one line, scrolled to show the current step.
+        page.goto(live_server.url + reverse("assessments:answer", args=[dora_draft.pk, 5]))
+        pills = page.locator(".step-list .step")
+        assert len({round(pills.nth(i).bounding_box()["y"]) for i in range(pills.count())}) == 1
+        current = page.locator(".step-current").bounding_box()
+        assert current["x"] >= 0 and current["x"] + current["width"] <= 390, current
+    finally:
+        context.close()
+
+
 def test_the_results_page_draws_its_chart_and_prints_without_navigation(
     page, live_server, dora, dora_member
 ):
