@@ -360,17 +360,18 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
     browser, live_server, dora, dora_member, settings
 ):
     from assessments.tests.make import submitted_assessment
+    from delivery.tests.test_imports import recent_history
 
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     team = dora_member.teams.get()
     older = submitted_assessment(team=team, framework=dora, user=dora_member, scores=[2] * 25)
     newer = submitted_assessment(team=team, framework=dora, user=dora_member, scores=[3] * 25)
+    recent_history(team)
     context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
         sign_in(page, live_server, "dana", "dana-pass-1")
-        delivery = reverse("delivery:team", args=[team.slug])  # no list table of its own
         pages = [
             reverse("assessments:dashboard"),
             reverse("assessments:results", args=[newer.pk]),
@@ -378,7 +379,9 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
             reverse("assessments:team_detail", args=[team.slug]),
             reverse("assessments:overview"),
             reverse("assessments:overview_teams"),
-            delivery,
+            reverse("assessments:team_list"),
+            reverse("delivery:team", args=[team.slug]),
+            reverse("frameworks:list"),
         ]
         for path in pages:
             page.goto(live_server.url + path)
@@ -388,8 +391,7 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
             assert overflow <= 0, (path, overflow)
             # List tables are stacked cards: every cell, each key column's included, is in
             # view, none in a box that scrolls sideways.
-            if path != delivery:
-                assert page.locator("table.table-stack tbody td[data-label]").count(), path
+            assert page.locator("table.table-stack tbody td[data-label]").count(), path
             hidden = page.evaluate(STACKED_CELLS_OUT_OF_VIEW)
             assert not hidden, (path, hidden)
             for region in page.locator(".table-responsive, .chart").all():
