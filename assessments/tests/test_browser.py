@@ -123,6 +123,42 @@ def test_the_answer_page_reads_well_on_a_phone(browser, live_server, dora, dora_
         context.close()
 
 
+def test_on_a_phone_the_first_question_shows_on_the_first_screen(
+    browser, live_server, dora, dora_member, settings
+):
+    from django.core.management import call_command
+
+    from frameworks.models import Framework
+
+    settings.SESSION_COOKIE_SECURE = False
+    call_command("loaddata", "mvp", verbosity=0)  # long step names, ten steps
+    team = dora_member.teams.get()
+    dora_draft, mvp_draft = (
+        Assessment.objects.create(team=team, framework=f, title="Phone", created_by=dora_member)
+        for f in (dora, Framework.objects.get(slug="mvp"))
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server, "dana", "dana-pass-1")
+        for draft in (dora_draft, mvp_draft):
+            page.goto(live_server.url + reverse("assessments:answer", args=[draft.pk, 1]))
+            legend = page.locator("fieldset.question legend").first.bounding_box()
+            save_bar = page.locator(".answer-actions").bounding_box()
+            assert legend["y"] < 844, draft.framework
+            # its first line clear of the sticky save bar
+            assert legend["y"] + 24 <= save_bar["y"], (draft.framework, legend, save_bar)
+        # The step pills keep to one line, scrolled to show the current step.
+        page.goto(live_server.url + reverse("assessments:answer", args=[dora_draft.pk, 5]))
+        pills = page.locator(".step-list .step")
+        assert len({round(pills.nth(i).bounding_box()["y"]) for i in range(pills.count())}) == 1
+        current = page.locator(".step-current").bounding_box()
+        assert current["x"] >= 0 and current["x"] + current["width"] <= 390, current
+    finally:
+        context.close()
+
+
 def test_the_results_page_draws_its_chart_and_prints_without_navigation(
     page, live_server, dora, dora_member
 ):
@@ -306,15 +342,31 @@ def test_every_improvement_prints(page, live_server, dora, dora_member):
     assert not page.get_by_text("Show all 25 improvements").is_visible()
 
 
+# The labels of the cells of stacked tables (.table-stack) that lie outside the viewport or
+# in a region that scrolls sideways.
+STACKED_CELLS_OUT_OF_VIEW = """() => {
+    const width = document.documentElement.clientWidth;
+    const cells = [...document.querySelectorAll("table.table-stack tbody td")];
+    return cells.filter(cell => {
+        const box = cell.getBoundingClientRect();
+        const region = cell.closest(".table-responsive");
+        return box.left < 0 || box.right > width
+            || (region && region.scrollWidth > region.clientWidth);
+    }).map(cell => cell.dataset.label || cell.textContent.trim());
+}"""
+
+
 def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
     browser, live_server, dora, dora_member, settings
 ):
     from assessments.tests.make import submitted_assessment
+    from delivery.tests.test_imports import recent_history
 
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     team = dora_member.teams.get()
     older = submitted_assessment(team=team, framework=dora, user=dora_member, scores=[2] * 25)
     newer = submitted_assessment(team=team, framework=dora, user=dora_member, scores=[3] * 25)
+    recent_history(team)
     context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -326,6 +378,10 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
             reverse("assessments:compare") + f"?a={older.pk}&b={newer.pk}",
             reverse("assessments:team_detail", args=[team.slug]),
             reverse("assessments:overview"),
+            reverse("assessments:overview_teams"),
+            reverse("assessments:team_list"),
+            reverse("delivery:team", args=[team.slug]),
+            reverse("frameworks:list"),
         ]
         for path in pages:
             page.goto(live_server.url + path)
@@ -333,6 +389,11 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, (path, overflow)
+            # List tables are stacked cards: every cell, each key column's included, is in
+            # view, none in a box that scrolls sideways.
+            assert page.locator("table.table-stack tbody td[data-label]").count(), path
+            hidden = page.evaluate(STACKED_CELLS_OUT_OF_VIEW)
+            assert not hidden, (path, hidden)
             for region in page.locator(".table-responsive, .chart").all():
                 assert region.get_attribute("tabindex") == "0", path
                 assert region.get_attribute("aria-label"), path

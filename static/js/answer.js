@@ -34,5 +34,11 @@
       event.returnValue = "";
     }
   });
+  // On a phone the step pills scroll sideways in one line: show the current step.
+  var current = document.querySelector(".step-list .step-current");
+  var steps = current && current.closest(".step-list");
+  if (steps && steps.scrollWidth > steps.clientWidth) {
+    steps.scrollLeft += current.getBoundingClientRect().left - steps.getBoundingClientRect().left - 24;
+  }
   document.documentElement.classList.add("js");
 })();
