@@ -121,6 +121,7 @@ def member_pages(site):
         "answer MVP": reverse("assessments:answer", args=[site["mvp_draft"].pk, 1]),
         "review": reverse("assessments:review", args=[site["dora_draft"].pk]),
         "results": reverse("assessments:results", args=[latest.pk]),
+        "one-page summary": reverse("assessments:summary", args=[latest.pk]),
         "compare": reverse("assessments:compare") + f"?a={site['older'].pk}&b={latest.pk}",
         "team list": reverse("assessments:team_list"),
         "team": reverse("assessments:team_detail", args=[team.slug]),

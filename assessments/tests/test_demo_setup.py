@@ -34,8 +34,21 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
         submitted[0].overall_percent < submitted[1].overall_percent < submitted[2].overall_percent
     )
     assert Assessment.objects.filter(status="draft").count() == 1
+    # Half a year of delivery data, measured High for frequency over the last 91 days.
+    from django.utils import timezone
+
+    from delivery.metrics import default_window
+    from delivery.models import Deployment, Receipt
+    from delivery.selectors import buckets_of, measured
+
+    team = users.get(username="demo").teams.get()
+    rows = Deployment.objects.filter(team=team).count()
+    assert rows > 40 and Receipt.objects.filter(team=team).count() == 3
+    data = measured(team, *default_window(timezone.now().date()), buckets_of(dora))
+    assert data.levels["deployment_frequency"] == "High" and data.incidents_resolved >= 1
     call_command("demo_setup", password="another-one", stdout=StringIO(), **local())
     assert Assessment.objects.count() == 4
+    assert Deployment.objects.filter(team=team).count() == rows
     assert users.get(username="demo").check_password("another-one")
 
 

@@ -1,3 +1,4 @@
+import random
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Membership, Team
 from assessments.services import AnswerInput, answers_save, assessment_start, assessment_submit
+from delivery.models import Receipt
+from delivery.services import delivery_store
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
 
@@ -79,10 +82,70 @@ class Command(BaseCommand):
         staff.save()
         if not no_examples and not team.assessments.exists():
             self.add_examples(team, member)
+            self.add_delivery_examples(team)
         self.stdout.write(
             "\nDemo logins:\n"
             f"  team member:  demo / {password}   (member of {team.name})\n"
             f"  staff:        staff / {password}  (edits frameworks, teams and users in /admin/)\n"
+        )
+
+    def add_delivery_examples(self, team):
+        """Half a year of the team's deployments, the changes they shipped and the incidents
+        they caused, as its CI would report them: deploying more often over time, with a
+        failure now and then, so that the data has something to say beside the answers."""
+        rng = random.Random(2026)
+        now = timezone.now().replace(second=0, microsecond=0)
+        deployments, changes, incidents = [], [], []
+        moment = now - timedelta(days=182)
+        number = 0
+        while moment < now - timedelta(hours=2):
+            number += 1
+            failed = number % 9 == 4  # one in nine: a change failure rate of about 11%
+            deployments.append(
+                (
+                    number,
+                    {
+                        "external_id": f"deploy-{number}",
+                        "service": "web",
+                        "environment": "production",
+                        "finished_at": moment,
+                        "status": "failure" if failed else "success",
+                        "rework": rng.random() < 0.08,
+                    },
+                )
+            )
+            for change in range(rng.randint(1, 4)):
+                changes.append(
+                    (
+                        len(changes) + 1,
+                        {
+                            "external_id": f"commit-{number}-{change}",
+                            "committed_at": moment - timedelta(hours=rng.uniform(20, 150)),
+                            "deployment_id": f"deploy-{number}",
+                        },
+                    )
+                )
+            if failed:
+                opened = moment + timedelta(minutes=20)
+                incidents.append(
+                    (
+                        len(incidents) + 1,
+                        {
+                            "external_id": f"INC-{len(incidents) + 1}",
+                            "opened_at": opened,
+                            "resolved_at": opened + timedelta(hours=rng.uniform(0.5, 30)),
+                            "deployment_id": f"deploy-{number}",
+                        },
+                    )
+                )
+            # From about two deployments a week half a year ago to about five now.
+            age = (now - moment) / timedelta(days=182)
+            moment += timedelta(days=rng.uniform(0.6, 1.4) * (1.4 + 2.2 * age))
+        delivery_store(
+            team,
+            {"deployments": deployments, "changes": changes, "incidents": incidents},
+            channel=Receipt.Channel.COMMAND,
+            sender="demo_setup",
         )
 
     def add_examples(self, team, member):
