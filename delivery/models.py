@@ -22,6 +22,22 @@ class DeliveryQuerySet(models.QuerySet):
         return self.filter(team_access(user, change=False, team="team"))
 
 
+def receipt_field():
+    """The arrival that last wrote a row (services.delivery_store uses it to catch an id
+    sent twice in one arrival without holding the ids in memory). No index of its own: that
+    check looks rows up by (team, id), and an index on the receipt would tempt the database
+    to scan all of an arrival's rows for each batch instead. Receipts go only with their
+    team, and its rows with them, so nothing needs to find rows by receipt."""
+    return models.ForeignKey(
+        "Receipt",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+
 class Deployment(models.Model):
     class Status(models.TextChoices):
         SUCCESS = "success"
@@ -36,19 +52,7 @@ class Deployment(models.Model):
     rework = models.BooleanField(
         default=False, help_text="An unplanned deployment made to fix a user-facing bug."
     )
-    # The arrival that last wrote the row (services.delivery_store uses it to catch an id
-    # sent twice in one arrival without holding the ids in memory). No index of its own:
-    # that check looks rows up by (team, id), and an index on the receipt would tempt the
-    # database to scan all of an arrival's rows for each batch instead. Receipts go only
-    # with their team, and its rows with them, so nothing needs to find rows by receipt.
-    receipt = models.ForeignKey(
-        "Receipt",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    receipt = receipt_field()
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -71,19 +75,7 @@ class Change(models.Model):
     deployment_id = models.CharField(
         "deployment", max_length=200, blank=True, help_text="The deployment that first shipped it."
     )
-    # The arrival that last wrote the row (services.delivery_store uses it to catch an id
-    # sent twice in one arrival without holding the ids in memory). No index of its own:
-    # that check looks rows up by (team, id), and an index on the receipt would tempt the
-    # database to scan all of an arrival's rows for each batch instead. Receipts go only
-    # with their team, and its rows with them, so nothing needs to find rows by receipt.
-    receipt = models.ForeignKey(
-        "Receipt",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    receipt = receipt_field()
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -105,19 +97,7 @@ class Incident(models.Model):
     deployment_id = models.CharField(
         "deployment", max_length=200, blank=True, help_text="The deployment that caused it."
     )
-    # The arrival that last wrote the row (services.delivery_store uses it to catch an id
-    # sent twice in one arrival without holding the ids in memory). No index of its own:
-    # that check looks rows up by (team, id), and an index on the receipt would tempt the
-    # database to scan all of an arrival's rows for each batch instead. Receipts go only
-    # with their team, and its rows with them, so nothing needs to find rows by receipt.
-    receipt = models.ForeignKey(
-        "Receipt",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    receipt = receipt_field()
 
     objects = DeliveryQuerySet.as_manager()
 
