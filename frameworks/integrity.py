@@ -46,14 +46,10 @@ def framework_problems(tree: FrameworkTree) -> list[str]:
                 "carries performance labels"
             )
         if domain.headline_question is not None:
-            guidance = domain.headline_question.guidance
-            buckets = [
-                key_metrics.Bucket(g.score, g.performance_label, g.lower_bound, g.upper_bound)
-                for g in guidance
-            ]
+            buckets = [g.bucket for g in domain.headline_question.guidance]
             if domain.key_metric:
                 bound_problems = key_metrics.bound_problems(domain.key_metric, buckets)
-            elif any(b.lower is not None or b.upper is not None for b in buckets):
+            elif any(b.bounded for b in buckets):
                 bound_problems = ["measured bounds need the domain to stand for a key metric"]
             else:
                 bound_problems = []
@@ -80,9 +76,7 @@ def framework_problems(tree: FrameworkTree) -> list[str]:
                 )
             if len(present) != len(set(present)):
                 problems.append(f"{_question(domain, question)}: more than one guidance per score")
-            bounded = any(
-                g.lower_bound is not None or g.upper_bound is not None for g in question.guidance
-            )
+            bounded = any(g.bucket.bounded for g in question.guidance)
             if bounded and question is not domain.headline_question:
                 problems.append(
                     f"{_question(domain, question)}: only a key metric's headline question "

@@ -88,6 +88,10 @@ class Bucket:
     lower: float | None
     upper: float | None
 
+    @property
+    def bounded(self) -> bool:
+        return self.lower is not None or self.upper is not None
+
 
 def contains(metric: str, bucket: Bucket, value: float) -> bool:
     if BY_CODE[metric].closed_above:
@@ -114,7 +118,7 @@ def bound_problems(metric: str, buckets) -> list[str]:
     bounds on a score without a level, a lower bound not below its upper one, negative or
     infinite values, or two scores claiming the same values."""
     problems = []
-    bounded = [b for b in buckets if b.lower is not None or b.upper is not None]
+    bounded = [b for b in buckets if b.bounded]
     for b in bounded:
         for name, value in (("lower", b.lower), ("upper", b.upper)):
             if value is not None and (not math.isfinite(value) or value < 0):

@@ -28,6 +28,12 @@ class GuidanceNode:
     lower_bound: float | None = None
     upper_bound: float | None = None
 
+    @property
+    def bucket(self) -> key_metrics.Bucket:
+        return key_metrics.Bucket(
+            self.score, self.performance_label, self.lower_bound, self.upper_bound
+        )
+
 
 @dataclass(frozen=True)
 class QuestionNode:
@@ -136,9 +142,9 @@ class FrameworkTree:
         buckets = {}
         for domain in self.key_metric_domains:
             rows = tuple(
-                key_metrics.Bucket(g.score, g.performance_label, g.lower_bound, g.upper_bound)
+                g.bucket
                 for g in sorted(domain.headline_question.guidance, key=lambda g: -g.score)
-                if g.performance_label and (g.lower_bound is not None or g.upper_bound is not None)
+                if g.performance_label and g.bucket.bounded
             )
             if rows:
                 buckets[domain.key_metric] = rows
