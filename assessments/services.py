@@ -225,7 +225,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     # What the team's own delivery data said when it answered, frozen with the result.
     document["measured"] = measured_block(
         locked.team,
-        tree,
+        locked.framework,
         {m["key_metric"]: m["performance_level"] for m in document["metrics"] if m["key_metric"]},
         now,
     )

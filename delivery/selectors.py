@@ -19,11 +19,13 @@ from . import metrics
 from .models import Change, Deployment, Incident, Receipt
 
 
-def measuring_framework(framework: Framework | None = None) -> Framework | None:
-    """The framework whose headline guidance buckets measured values: the one given, else
-    the latest published framework whose guidance carries measured bounds (one query)."""
-    if framework is not None:
-        return framework
+def measuring_framework(claim: Assessment | None = None) -> Framework | None:
+    """The framework whose headline guidance buckets measured values: that of the team's
+    claim (its latest result answering the key metrics: claimed()), so that data and answers
+    share their buckets; without one, the latest published framework whose guidance carries
+    measured bounds (one query)."""
+    if claim is not None:
+        return claim.framework
     bounded = ScoreGuidance.objects.filter(
         Q(lower_bound__isnull=False) | Q(upper_bound__isnull=False)
     ).values("question__gate__domain__framework")
@@ -135,18 +137,19 @@ def claims_against_data(claims: dict[str, str], data: metrics.Metrics) -> list[d
     return rows
 
 
-def measured_block(team, tree, metric_levels: dict[str, str], when) -> dict | None:
+def measured_block(team, framework: Framework, metric_levels: dict[str, str], when) -> dict | None:
     """What a result stores at submission beside the answers: the team's measured key
     metrics for the 91 days up to `when`, each set beside its answered level. None for a
     framework that asks about no key metric or gives no measured bounds, and for a team that
-    has sent no delivery data (four queries otherwise)."""
-    buckets = tree.measured_buckets
-    if not tree.key_metric_domains or not buckets:
+    has sent no delivery data: there is nothing to set beside its answers. The same kept
+    measurement the answer page showed that day (one query when kept, four otherwise)."""
+    tree = framework_tree(framework)
+    if not tree.key_metric_domains or not tree.measured_buckets:
         return None
-    if not Receipt.objects.filter(team=team).exists():
-        return None  # the team sends no data: there is nothing to set beside its answers
     start, end = metrics.default_window(when.date())
-    data = measured(team, start, end, buckets)
+    data = _window(team, framework, start, end, when.date())
+    if data is None:
+        return None
     rows = claims_against_data(metric_levels, data)
     values = dataclasses.asdict(data)
     for name in ("start", "end", "levels", "scores"):
@@ -212,24 +215,29 @@ def monthly(
     return _kept(name, team, framework, today, build, receipt) or []
 
 
+def _window(team, framework: Framework | None, start: date, end: date, today: date):
+    """measured() for the framework's buckets, kept in the cache until new data arrives;
+    None for a team that has sent no data."""
+    build = lambda: measured(team, start, end, buckets_of(framework))  # noqa: E731
+    return _kept(f"window-{start}-{end}", team, framework, today, build)
+
+
 def measured_kept(team, framework: Framework | None, start: date, end: date, today: date):
     """measured() for the framework's buckets, kept in the cache until new data arrives (a
     team that has sent nothing has nothing to measure: its Metrics are computed afresh)."""
-    build = lambda: measured(team, start, end, buckets_of(framework))  # noqa: E731
-    found = _kept(f"window-{start}-{end}", team, framework, today, build)
-    return found if found is not None else build()
+    found = _window(team, framework, start, end, today)
+    return found if found is not None else measured(team, start, end, buckets_of(framework))
 
 
 def current_evidence(team, framework: Framework, today: date) -> dict | None:
     """What the team's data says of each key metric for the 91 days up to today, in words
-    (metrics.evidence), with the window; None for a team without data."""
-
-    def build():
-        start, end = metrics.default_window(today)
-        data = measured(team, start, end, buckets_of(framework))
-        return {"start": start, "end": end, "metrics": metrics.evidence(data)}
-
-    return _kept("evidence", team, framework, today, build)
+    (metrics.evidence), with the window; None for a team without data. The measurement is
+    the one the metrics endpoint keeps for the same window."""
+    start, end = metrics.default_window(today)
+    data = _window(team, framework, start, end, today)
+    if data is None:
+        return None
+    return {"start": start, "end": end, "metrics": metrics.evidence(data)}
 
 
 def _monthly(team, buckets: metrics.Buckets, today: date, months: int) -> list[dict]:

@@ -64,7 +64,7 @@ def team_delivery_page(request, team, *, form=None, token_form=None, new_token=N
     member = may_change(request.user, team.pk)
     start, end = metrics.default_window(timezone.now().date())
     assessment, claims = claimed(team)
-    framework = measuring_framework(assessment.framework if assessment else None)
+    framework = measuring_framework(assessment)
     buckets = buckets_of(framework)
     data = measured(team, start, end, buckets)
     response = render(
@@ -106,7 +106,7 @@ def team_summary(team, today) -> dict:
     if not receipts:
         return {"receipts": ()}  # nothing more to read
     assessment, _ = claimed(team)
-    framework = measuring_framework(assessment.framework if assessment else None)
+    framework = measuring_framework(assessment)
     months = monthly(team, framework, today, receipt=max(r.pk for r in receipts))
     labels = [row["month"].strftime("%b %Y") for row in months]
     chart = trend_chart(
