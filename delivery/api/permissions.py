@@ -4,14 +4,20 @@ member of)."""
 
 from django.http import Http404
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.permissions import BasePermission
 
 from assessments.models import Team, may_change
 
 from ..models import TeamToken
 
 
+def team_token(request) -> TeamToken | None:
+    """The team token the request came with (authentication.TeamTokenAuthentication)."""
+    return request.auth if isinstance(request.auth, TeamToken) else None
+
+
 def team_for(request, slug: str, *, write: bool) -> Team:
-    token = request.auth if isinstance(request.auth, TeamToken) else None
+    token = team_token(request)
     if token is not None:
         if token.team.slug != slug:
             raise PermissionDenied("This token belongs to another team.")
@@ -25,3 +31,17 @@ def team_for(request, slug: str, *, write: bool) -> Team:
     if write and not may_change(user, team.pk):
         raise PermissionDenied(f"Only members of {team} can send its delivery data.")
     return team
+
+
+class SignedIn(BasePermission):
+    """A signed-in session; never a team token (which reaches only its own team's delivery
+    endpoints: see permissions.team_for)."""
+
+    message = "A team token reaches only its team's delivery endpoints: sign in to read."
+
+    def has_permission(self, request, view):
+        if team_token(request) is not None:
+            return False
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Sign in to read teams, assessments and results.")
+        return True

@@ -17,9 +17,8 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -33,7 +32,7 @@ from assessments.selectors import (
 )
 from frameworks.params import id_param
 
-from ..models import TeamToken
+from .permissions import SignedIn
 
 # Only the session may read: the schema names no other way in.
 SESSION_ONLY = [{"cookieAuth": []}]
@@ -55,20 +54,6 @@ SUMMARY_FIELDS = (
     "framework__version",
     "framework__name",
 )
-
-
-class SignedIn(BasePermission):
-    """A signed-in session; never a team token (which reaches only its own team's delivery
-    endpoints: see permissions.team_for)."""
-
-    message = "A team token reaches only its team's delivery endpoints: sign in to read."
-
-    def has_permission(self, request, view):
-        if isinstance(request.auth, TeamToken):
-            return False
-        if not request.user.is_authenticated:
-            raise NotAuthenticated("Sign in to read teams, assessments and results.")
-        return True
 
 
 class ReadPagination(PageNumberPagination):
@@ -176,6 +161,11 @@ class ResultDocumentSerializer(serializers.Serializer):
     domains = serializers.ListField(child=serializers.DictField())
     metrics = serializers.ListField(child=serializers.DictField())
     answers = serializers.ListField(child=serializers.DictField())
+    measured = serializers.DictField(
+        allow_null=True,
+        help_text="The team's delivery data for the 91 days up to submission, beside its "
+        "answers (null for a framework without key metrics or a team that sends none).",
+    )
     recommendations = serializers.ListField(child=serializers.DictField())
 
 

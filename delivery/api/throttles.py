@@ -1,6 +1,6 @@
 from rest_framework.throttling import SimpleRateThrottle
 
-from ..models import TeamToken
+from .permissions import team_token
 
 
 class TeamTokenThrottle(SimpleRateThrottle):
@@ -10,8 +10,8 @@ class TeamTokenThrottle(SimpleRateThrottle):
     scope = "delivery"
 
     def get_cache_key(self, request, view):
-        if isinstance(request.auth, TeamToken):
-            ident = f"token-{request.auth.pk}"
+        if (token := team_token(request)) is not None:
+            ident = f"token-{token.pk}"
         elif request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import metrics
-from ..models import Receipt, TeamToken
+from ..models import Receipt
 from ..selectors import measured_kept, measuring_framework
 from ..services import Repeated, delivery_store
-from .permissions import team_for
+from .permissions import team_for, team_token
 from .serializers import DeploymentSerializer, IncidentSerializer, MetricsSerializer
 
 MAX_ITEMS = 1000
@@ -24,8 +24,8 @@ MAX_ITEMS = 1000
 
 def _sender(request) -> str:
     """Who sent a request: the team token's name, or the signed-in user."""
-    if isinstance(request.auth, TeamToken):
-        return f"token {request.auth.name}"[:150]
+    if (token := team_token(request)) is not None:
+        return f"token {token.name}"[:150]
     return request.user.get_username()
 
 
