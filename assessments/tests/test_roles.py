@@ -207,3 +207,20 @@ def test_the_migration_gives_existing_staff_the_viewer_permission():
     users = get_user_model().objects
     assert users.get(username="old-staff").has_perm("assessments.view_all_teams")
     assert not users.get(username="old-member").has_perm("assessments.view_all_teams")
+
+
+def test_the_one_page_summary_follows_the_roles(client, dora, editor, superuser):
+    from assessments.tests.make import make_team, make_viewer, submitted_assessment
+
+    member = make_user("mel")
+    team = make_team("Summaries", members=[member])
+    assessment = submitted_assessment(team=team, framework=dora, user=member, scores=3)
+    url = reverse("assessments:summary", args=[assessment.pk])
+    for reader in (member, make_viewer("vic"), superuser):
+        client.force_login(reader)
+        assert client.get(url).status_code == 200
+        assert client.post(url).status_code == 405
+    client.force_login(editor)  # staff who edit frameworks read no team
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to sign in
