@@ -62,6 +62,7 @@ class StartForm(forms.Form):
             self.existing_draft = (
                 team.assessments.drafts()
                 .filter(framework=framework)
+                .with_answered_count()
                 .order_by("-updated_at")
                 .first()
             )

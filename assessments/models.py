@@ -9,8 +9,8 @@ those methods (see selectors.py) and never restate membership.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 
 from frameworks.models import MAX_SCORE, MIN_SCORE, Framework, Question
 
@@ -25,21 +25,15 @@ def sees_every_team(user) -> bool:
     return user.has_perm(VIEW_ALL_TEAMS)
 
 
-def member_teams(user) -> dict[int, int]:
-    """The user's teams, each with its revision (the change token of its data), read once
-    per user object and kept on it, as Django's ModelBackend keeps a user's permissions: a
-    request's user is loaded anew for every request, so a membership change counts from
-    the next request on."""
-    teams = getattr(user, "_member_teams", None)
-    if teams is None:
-        rows = Membership.objects.filter(user=user).order_by()
-        teams = dict(rows.values_list("team_id", "team__revision__value"))
-        user._member_teams = teams
-    return teams
-
-
 def member_team_ids(user) -> frozenset[int]:
-    return frozenset(member_teams(user))
+    """The ids of the user's teams, read once per user object and kept on it, as Django's
+    ModelBackend keeps a user's permissions: a request's user is loaded anew for every
+    request, so a membership change counts from the next request on."""
+    teams = getattr(user, "_member_team_ids", None)
+    if teams is None:
+        rows = Membership.objects.filter(user=user).order_by().values_list("team_id", flat=True)
+        teams = user._member_team_ids = frozenset(rows)
+    return teams
 
 
 def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -> Q:
@@ -53,7 +47,7 @@ def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -
       members, superusers included. `is_staff` grants the admin, and nothing here.
     - Nobody who is not signed in and active sees anything.
 
-    The user's teams come from member_teams (read once per request), or with `inline`,
+    The user's teams come from member_team_ids (read once per request), or with `inline`,
     from a join to the user's membership in the filtered query itself, for a lookup of one
     row by a request that needs nothing else of them (a save).
     """
@@ -64,35 +58,6 @@ def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -
     if inline:
         return Q(**{f"{team}__memberships__user": user})
     return Q(**{f"{team}__in": sorted(member_team_ids(user))})
-
-
-def access_token(user) -> tuple | None:
-    """The change token of everything the access rule lets the user read: their teams'
-    revisions, or for a user who sees every team the token of every team together (see
-    all_teams_token). None when the user may read no team's data. Read it before the data
-    it stands for: then data cached under it can only be newer, never older."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    if sees_every_team(user):
-        count, total, last = all_teams_token()
-        return ("every team", count, total, last) if count else None
-    teams = member_teams(user)
-    return ("teams", *sorted(teams.items())) if teams else None
-
-
-def all_teams_token() -> tuple[int, int, int | None]:
-    """(how many teams, the sum of their revisions, the largest team id).
-
-    Equal tokens stand for equal data. Every write moves some existing team's revision up
-    (a new team starts at 1), and ids are never used twice (PostgreSQL's sequences,
-    SQLite's AUTOINCREMENT). So if two moments have the same largest id, no team created
-    between them survives; the same count then means no team of the first moment was
-    deleted either; and the same sum then means no revision moved: nothing changed.
-    (A test drives random creations, changes and deletions to check it.)"""
-    totals = TeamRevision.objects.aggregate(
-        count=Count("pk"), total=Sum("value"), last=Max("team_id")
-    )
-    return totals["count"], totals["total"] or 0, totals["last"]
 
 
 def may_change(user, team_id: int) -> bool:
@@ -136,28 +101,6 @@ class Team(models.Model):
         return self.name
 
 
-class TeamRevision(models.Model):
-    """How often the data a team's pages show has changed: the change token of cached page
-    parts (assessments/fragments.py).
-
-    Written only by the database's own triggers (migration 0006), never by Django: a team
-    gets a row at 1 when it is created, and 1 is added to it by every insert, update or
-    delete of its assessments, their answers and its memberships, by every update of the
-    team, by a change to the name of any of its members, and (to every team) by any change
-    to a framework, which every write to a framework's content makes. A trigger fires
-    whatever made the write: a service, the admin, QuerySet.update(), a bulk operation,
-    loaddata, a data migration or a script.
-    """
-
-    team = models.OneToOneField(
-        Team, on_delete=models.CASCADE, primary_key=True, related_name="revision"
-    )
-    value = models.BigIntegerField(default=1, editable=False)
-
-    def __str__(self):
-        return f"{self.team_id}: {self.value}"
-
-
 class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -194,6 +137,20 @@ class AssessmentQuerySet(models.QuerySet):
         """Each team's latest submitted assessment of each framework version."""
         return self.filter(is_latest=True)
 
+    def with_answered_count(self):
+        """Each assessment with `answered_count`, how many of its questions have a score or
+        "not applicable", counted by the database for the rows read (a subquery over the
+        answers' (assessment, question) index)."""
+        answered = (
+            Answer.objects.filter(assessment=OuterRef("pk"))
+            .answered()
+            .order_by()
+            .values("assessment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(answered_count=Coalesce(Subquery(answered), Value(0)))
+
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
@@ -204,9 +161,6 @@ class Assessment(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    # How many questions have a score or "not applicable"; kept exact by a trigger on the
-    # answers (triggers.py), so that lists need not count answers per row.
-    answered_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

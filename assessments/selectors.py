@@ -25,9 +25,9 @@ from .models import Answer, Assessment, Membership, Team, may_change
 
 
 def get_assessment_for(user, pk, *, for_change: bool = False, submitter: bool = True):
-    """The assessment with its team (and the team's revision, the change token of its
-    data), framework and submitter, if the user may read it (or, with `for_change`, change
-    its answers); 404 if they may not read it, 403 if they may read but not change it.
+    """The assessment with its team, framework and submitter, if the user may read it (or,
+    with `for_change`, change its answers); 404 if they may not read it, 403 if they may
+    read but not change it.
     `user_may_change` tells the page which it is. Without `submitter`, who submitted it is
     read only if asked (most pages show drafts)."""
     if for_change:
@@ -46,9 +46,9 @@ def get_assessment_for(user, pk, *, for_change: bool = False, submitter: bool = 
         return assessment
     assessments = Assessment.objects.visible_to(user)
     if submitter:
-        assessments = assessments.select_related("team__revision", "framework", "submitted_by")
+        assessments = assessments.select_related("team", "framework", "submitted_by")
     else:
-        assessments = assessments.select_related("team__revision", "framework")
+        assessments = assessments.select_related("team", "framework")
     assessment = get_object_or_404(assessments, pk=pk)
     assessment.user_may_change = may_change(user, assessment.team_id)
     return assessment
@@ -64,9 +64,8 @@ def get_submitted_for(user, pk) -> Assessment:
 
 
 def get_team_for(user, slug: str) -> Team:
-    """The team, with its revision (the change token of its data), if the user may read its
-    assessments; else 404."""
-    return get_object_or_404(Team.objects.visible_to(user).select_related("revision"), slug=slug)
+    """The team, if the user may read its assessments; else 404."""
+    return get_object_or_404(Team.objects.visible_to(user), slug=slug)
 
 
 def answers_by_question(
@@ -138,6 +137,7 @@ def dashboard_assessments(user):
     return (
         Assessment.objects.visible_to(user)
         .order_by("-updated_at", "-pk")
+        .with_answered_count()
         .annotate(previous_percent=Subquery(earlier))
         .values(
             "previous_percent",
@@ -233,6 +233,7 @@ def team_drafts(team: Team) -> list[dict]:
     return list(
         team.assessments.drafts()
         .order_by("-updated_at", "-pk")
+        .with_answered_count()
         .values(
             "pk", "title", "answered_count", "framework__name", "framework__version", *FRAMEWORK_KEY
         )

@@ -119,8 +119,7 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
     answer is written only if it is still at that version (an UPDATE ... WHERE version =
     the one shown; an INSERT where the page showed none and there is still none): if
     someone else saved the question since, their newer answer is kept and the question is
-    reported as a conflict. (Each assessment's answered_count follows by itself: a trigger
-    keeps it, see triggers.py.)
+    reported as a conflict.
     """
     if not changes:
         return SaveOutcome(saved=(), conflicts=())

@@ -4,7 +4,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from assessments import triggers
+# The trigger statements as they were when this migration landed (they now live only here).
+from assessments.migrations import _team_revision_triggers as triggers
 
 def _user_table(apps) -> str:
     return apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table

@@ -162,16 +162,14 @@ def test_the_results_page_costs_a_constant_number_of_queries(
     url = reverse("assessments:results", args=[assessment.pk])
     tree.clear_cache()
     # session, user, the user's teams (the access rule), assessment with its result and
-    # its team's revision, answers' notes; the first time also the framework's tree (five
-    # queries)
-    # (+2 everywhere: the user's permissions, own and through groups, which Django's
-    # ModelBackend reads once per request to tell whether the user sees every team)
-    # (+2 the first time: the team's previous result of the framework, "since last time",
-    # and who gave the answers)
+    # team, answers' notes, the team's previous result of the framework ("since last
+    # time"), who gave the answers; the first time also the framework's tree (five queries)
+    # (+2: the user's permissions, own and through groups, which Django's ModelBackend
+    # reads once per request to tell whether the user sees every team)
     with django_assert_num_queries(14):
         first = dora_client.get(url)
-    # the body again, kept under the team's revision: no notes read
-    with django_assert_num_queries(6):
+    # again: the tree is kept, nothing else is
+    with django_assert_num_queries(9):
         second = dora_client.get(url)
 
     # the same page (but for the per-request CSRF tokens of the sign-out and what-if forms)

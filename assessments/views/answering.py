@@ -1,15 +1,11 @@
 """Starting an assessment, answering it step by step, reviewing and submitting it."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from delivery.selectors import current_evidence
@@ -19,7 +15,6 @@ from frameworks.tree import FrameworkTree, framework_tree
 
 from .. import progress
 from ..forms import AnswerPageForm, StartForm, answer_choice, answer_state, question_limits
-from ..fragments import cached_part
 from ..selectors import (
     answer_contributors,
     answers_by_question,
@@ -81,35 +76,6 @@ def assessment_detail(request, pk):
     if step is None:
         return redirect("assessments:review", assessment.pk)
     return redirect("assessments:answer", assessment.pk, step)
-
-
-@dataclass(frozen=True)
-class OptionKey:
-    """A score option as the template compares it with the choice shown ("0".."5")."""
-
-    score: int
-    value: str
-
-
-def question_parts(tree: FrameworkTree) -> dict:
-    """Each question's markup that depends only on the framework's content, rendered by
-    the macros of templates/includes/question.html once per cached tree (so once per
-    content version, which every edit of the framework renews)."""
-    parts = tree.memo.get("question_parts")
-    if parts is None:
-        macros = get_template("includes/question.html").template.module
-        parts = {
-            q.id: {
-                "head": macros.question_parts(q),
-                "options": [
-                    (OptionKey(g.score, str(g.score)), macros.option_label(q, g))
-                    for g in q.guidance
-                ],
-            }
-            for q in tree.questions
-        }
-        tree.memo["question_parts"] = parts
-    return parts
 
 
 def question_fields(
@@ -249,7 +215,10 @@ def answer(request, pk, step):
             )
         messages.error(request, "Nothing was saved: please correct the answers marked below.")
     read_only = not (assessment.is_draft and assessment.user_may_change)
-    progress_part, questions_part = _answer_parts(request, assessment, tree, gate, form, read_only)
+    answers = answers_by_question(assessment)
+    previous = None
+    if assessment.is_draft:
+        previous = previous_answers(request.user, assessment, (q.id for q in gate.questions))
     return render(
         request,
         "assessments/answer.html",
@@ -260,77 +229,15 @@ def answer(request, pk, step):
             "gate_label": progress.gate_label(tree, gate),
             "step": step,
             "step_count": len(tree.gates),
-            "progress_part": progress_part,
-            "questions_part": questions_part,
+            "progress": progress.progress(tree, answers, gate),
+            "questions": question_fields(
+                gate, answers, form, previous, step_evidence(assessment, tree, gate)
+            ),
+            "limits": question_limits(),
             "read_only": read_only,
             "nav": "dashboard",
         },
         status=400 if form is not None else 200,
-    )
-
-
-def _answer_parts(request, assessment, tree, gate, form, read_only) -> tuple[str, str]:
-    """The step's progress and its questions with the answers shown. Without a posted form
-    they are kept under the team's revision (read with the assessment, before the
-    answers); with one, they show what was posted and are rendered afresh."""
-    answers = None
-    evidence = step_evidence(assessment, tree, gate)
-
-    def read():
-        nonlocal answers
-        if answers is None:
-            answers = answers_by_question(assessment)
-        return answers
-
-    def progress_html() -> str:
-        return render_to_string(
-            "includes/progress.html",
-            {
-                "progress": progress.progress(tree, read(), gate),
-                "assessment": assessment,
-                "read_only": read_only,
-            },
-        )
-
-    def questions_html() -> str:
-        return render_to_string(
-            "assessments/answer_questions.html",
-            {
-                "questions": question_fields(
-                    gate,
-                    read(),
-                    form,
-                    previous_answers(request.user, assessment, (q.id for q in gate.questions))
-                    if assessment.is_draft
-                    else None,
-                    evidence,
-                ),
-                "parts": question_parts(tree),
-                "limits": question_limits(),
-                "read_only": read_only,
-            },
-        )
-
-    if form is not None:
-        return mark_safe(progress_html()), mark_safe(questions_html())
-    token = ("team", assessment.team_id, assessment.team.revision.value)
-    # The evidence changes with the team's delivery data and the day, not its revision.
-    params = (assessment.pk, gate.id, read_only, repr(sorted(evidence.items())))
-    return (
-        cached_part(
-            "answer-progress",
-            viewer=request.user,
-            token=token,
-            params=params,
-            build=progress_html,
-        ),
-        cached_part(
-            "answer-questions",
-            viewer=request.user,
-            token=token,
-            params=params,
-            build=questions_html,
-        ),
     )
 
 

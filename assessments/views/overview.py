@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -12,8 +11,6 @@ from frameworks.models import Framework
 from frameworks.params import choice_param, id_param, page_param
 
 from ..exports import overview_csv_lines
-from ..fragments import cached_part, cached_value
-from ..models import access_token
 from ..overview import SORTS, Overview
 from ..overview import body as overview_body
 from ..pagination import links
@@ -33,84 +30,50 @@ def _overview(request) -> Overview:
     )
 
 
-def _overview_body(rows: Overview) -> str:
+@require_safe
+@login_required
+def overview(request):
+    rows = _overview(request)
     framework_id = "" if rows.framework_id is None else str(rows.framework_id)
     direction = "desc" if rows.descending else "asc"
     page = Paginator(rows, PAGE_SIZE).get_page(rows.page_number)
     summary = rows.summary()
     frameworks = [(f.pk, str(f)) for f in Framework.objects.published().only("name", "version")]
     query = f"framework={framework_id}&sort={rows.sort}&dir={direction}&"
-    return render_to_string(
-        "assessments/overview_body.html",
-        overview_body(
-            list(page.object_list),
-            summary.level_counts,
-            summary.due_count,
-            rows.sort,
-            direction,
-            framework_id,
-            frameworks,
-            links(page, query),
-        )
-        | {"page": page},
+    context = overview_body(
+        list(page.object_list),
+        summary.level_counts,
+        summary.due_count,
+        rows.sort,
+        direction,
+        framework_id,
+        frameworks,
+        links(page, query),
     )
-
-
-@require_safe
-@login_required
-def overview(request):
-    token = access_token(request.user)  # first: the overview can only be newer than it
-    rows = _overview(request)
-    today = rows.now.date()  # teams become due as days pass
-    # The summary (level counts, what is due, the counts pages need) is the same for every
-    # sort and page: kept once for them all.
-    rows.use_summary(
-        cached_value(
-            "overview-summary",
-            viewer=request.user,
-            token=token,
-            params=(rows.framework_id, today),
-            compute=rows.summary,
-        )
+    return render(
+        request,
+        "assessments/overview.html",
+        context | {"page": page, "body": "assessments/overview_body.html", "nav": "overview"},
     )
-    body = cached_part(
-        "overview",
-        viewer=request.user,
-        token=token,
-        params=(rows.framework_id, rows.sort, rows.descending, rows.page_number, today),
-        build=lambda: _overview_body(rows),
-    )
-    return render(request, "assessments/overview.html", {"body": body, "nav": "overview"})
 
 
 @require_safe
 @login_required
 def overview_teams(request):
     """The overview with one row per team and a column per framework."""
-    token = access_token(request.user)
-    number = page_param(request.GET.get("page"))
-
-    def build() -> str:
-        page, teams, columns, cells = team_profiles(request.user, number, PAGE_SIZE)
-        return render_to_string(
-            "assessments/overview_teams_body.html",
-            {
-                "teams": teams,
-                "columns": columns,
-                "cells": cells,
-                "page": page,
-                "links": links(page),
-            },
-        )
-
-    body = cached_part(
-        "overview-teams",
-        viewer=request.user,
-        token=token,
-        params=(number,),
-        build=build,
+    page, teams, columns, cells = team_profiles(
+        request.user, page_param(request.GET.get("page")), PAGE_SIZE
     )
-    return render(request, "assessments/overview.html", {"body": body, "nav": "overview"})
+    context = {
+        "teams": teams,
+        "columns": columns,
+        "cells": cells,
+        "page": page,
+        "links": links(page),
+        "body": "assessments/overview_teams_body.html",
+        "nav": "overview",
+    }
+    return render(request, "assessments/overview.html", context)
 
 
 @require_safe

@@ -4,15 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from frameworks.tree import framework_tree
 
 from ..exports import result_csv, result_json_of
-from ..fragments import cached_part
 from ..results import result_document, results_page, since_last_time, what_if_answers
 from ..selectors import (
     answer_contributors,
@@ -32,27 +29,18 @@ def results(request, pk):
         messages.info(request, "This assessment is still a draft: submit it to see its result.")
         return redirect("assessments:review", assessment.pk)
     tree = framework_tree(assessment.framework)
-    body = cached_part(
-        "results",
-        viewer=request.user,
-        token=("team", assessment.team_id, assessment.team.revision.value),
-        params=(assessment.pk,),
-        build=lambda: render_to_string(
-            "assessments/results_body.html",
-            results_page(assessment.result, tree, notes_by_assessment([assessment])[assessment.pk])
-            | {
-                "since": since_last_time(
-                    assessment.result, previous_result(request.user, assessment)
-                ),
-                "contributors": answer_contributors(assessment),
-                "assessment": assessment,
-            },
-        ),
-    )
+    notes = notes_by_assessment([assessment])[assessment.pk]
     return render(
         request,
         "assessments/results.html",
-        {"assessment": assessment, "tree": tree, "body": body, "nav": "dashboard"},
+        results_page(assessment.result, tree, notes)
+        | {
+            "since": since_last_time(assessment.result, previous_result(request.user, assessment)),
+            "contributors": answer_contributors(assessment),
+            "assessment": assessment,
+            "tree": tree,
+            "nav": "dashboard",
+        },
     )
 
 
@@ -101,19 +89,14 @@ def what_if(request, pk):
     constraint = None if tree.key_metric_domains else team_constraint(assessment.team_id)
     document = result_document(tree, answers, constraint=constraint)
     changed = [q for q in tree.questions if answers.get(q.id) != stored.get(q.id)]
-    body = render_to_string(
-        "assessments/results_body.html",
-        results_page(document, tree, notes_by_assessment([assessment])[assessment.pk])
-        | {"what_if": answers, "changed": changed, "assessment": assessment},
-        request=request,
-    )
+    context = results_page(document, tree, notes_by_assessment([assessment])[assessment.pk]) | {
+        "what_if": answers,
+        "changed": changed,
+        "assessment": assessment,
+    }
     if request.headers.get("X-Requested-With") == "fetch":
-        return HttpResponse(body)
-    return render(
-        request,
-        "assessments/results.html",
-        {"assessment": assessment, "tree": tree, "body": mark_safe(body), "nav": "dashboard"},
-    )
+        return render(request, "assessments/results_body.html", context)
+    return render(request, "assessments/results.html", context | {"tree": tree, "nav": "dashboard"})
 
 
 def _attachment(response, assessment, extension: str):

@@ -3,14 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from delivery.views import team_summary
 from frameworks.params import id_param, page_param
 
-from ..fragments import cached_part
 from ..history import trend
 from ..models import may_change
 from ..pagination import links, page_of
@@ -64,45 +62,28 @@ def _history(team, frameworks: list[dict], chosen: int | None, number: int) -> d
     }
 
 
-def _team_body(team, chosen: int | None, number: int, member: bool) -> str:
-    frameworks = team_frameworks(team)
-    drafts = team_drafts(team)
-    profile = sorted(frameworks, key=lambda f: (f["name"], f["version"]))
-    return render_to_string(
-        "assessments/team_body.html",
-        {
-            "members": team_members(team),
-            "frameworks": frameworks,
-            "profile": profile,
-            "due_next": due_next(frameworks),
-            "member": member,
-            "drafts": drafts,
-            "question_counts": question_totals(drafts),
-            "minutes_left": minutes_left(drafts),
-            **_history(team, frameworks, chosen, number),
-        },
-    )
-
-
 @require_safe
 @login_required
 def team_detail(request, slug):
-    team = get_team_for(request.user, slug)  # with its revision, read before its data
+    team = get_team_for(request.user, slug)
     chosen = id_param(request.GET.get("framework"))
     number = page_param(request.GET.get("page"))
-    body = cached_part(
-        "team",
-        viewer=request.user,
-        token=("team", team.pk, team.revision.value),
-        params=(chosen, number),
-        build=lambda: _team_body(team, chosen, number, may_change(request.user, team.pk)),
-    )
+    frameworks = team_frameworks(team)
+    drafts = team_drafts(team)
     return render(
         request,
         "assessments/team_detail.html",
         {
             "team": team,
-            "body": body,
+            "members": team_members(team),
+            "frameworks": frameworks,
+            "profile": sorted(frameworks, key=lambda f: (f["name"], f["version"])),
+            "due_next": due_next(frameworks),
+            "member": may_change(request.user, team.pk),
+            "drafts": drafts,
+            "question_counts": question_totals(drafts),
+            "minutes_left": minutes_left(drafts),
+            **_history(team, frameworks, chosen, number),
             "delivery": team_summary(team, timezone.now().date()),
             "nav": "teams",
         },

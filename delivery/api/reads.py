@@ -46,7 +46,6 @@ SUMMARY_FIELDS = (
     "created_at",
     "updated_at",
     "submitted_at",
-    "answered_count",
     "overall_percent",
     "maturity_level",
     "delivery_performance",
@@ -201,7 +200,10 @@ class TeamDetailView(ReadView, generics.RetrieveAPIView):
         team = get_team_for(self.request.user, self.kwargs["slug"])
         # The rows know their team already (the related manager sets it on each).
         team.assessment_rows = list(
-            team.assessments.select_related("framework").only(*SUMMARY_FIELDS).order_by("-pk")
+            team.assessments.select_related("framework")
+            .only(*SUMMARY_FIELDS)
+            .with_answered_count()
+            .order_by("-pk")
         )
         return team
 
@@ -226,6 +228,7 @@ class AssessmentListView(ReadView, generics.ListAPIView):
             Assessment.objects.visible_to(self.request.user)
             .select_related("team", "framework")
             .only(*SUMMARY_FIELDS, "team__slug", "team__name")
+            .with_answered_count()
             .order_by("-pk")
         )
         team = _slug_param(self.request, "team")
@@ -245,7 +248,9 @@ class AssessmentDetailView(ReadView, generics.RetrieveAPIView):
 
     def get_object(self):
         pk = _assessment_id(self.kwargs["pk"])
-        return get_assessment_for(self.request.user, pk, submitter=False)
+        assessment = get_assessment_for(self.request.user, pk, submitter=False)
+        assessment.answered_count = assessment.answers.answered().count()
+        return assessment
 
 
 class ResultsView(ReadView, APIView):

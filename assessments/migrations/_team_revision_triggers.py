@@ -1,4 +1,5 @@
-"""The database triggers that keep two derived values exact, whatever writes the data:
+"""HISTORICAL: the database triggers that migration 0006 installed and 0010 removes. They kept
+two derived values, whatever wrote the data:
 
 - every team's revision (assessments.TeamRevision), the change token of cached page parts
   (assessments/fragments.py);
