@@ -16,6 +16,7 @@ from .forms import FrameworkImportForm, NewVersionForm
 from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
 from .services import (
     FrameworkExists,
+    content_version_renew,
     framework_import,
     framework_is_used,
     framework_new_version,
@@ -70,11 +71,11 @@ class LockingInline:
 class FrameworkContentAdmin(admin.ModelAdmin):
     """Base for every admin that edits framework content.
 
-    After each change it runs the integrity check: a published framework that no longer
-    passes is taken off publication, and the admin says why. (Every write renews the
-    framework's content version by itself: frameworks/content_version.py.) Once a
-    framework version has submitted assessments, `locked_fields` become read-only and its
-    content cannot be deleted.
+    After each change (the object and its inlines saved, or objects deleted) it renews the
+    content version of every framework the change touched, and runs the integrity check: a
+    published framework that no longer passes is taken off publication, and the admin says
+    why. Once a framework version has submitted assessments, `locked_fields` become
+    read-only and its content cannot be deleted.
     """
 
     locked_fields: tuple[str, ...] = ()
@@ -103,6 +104,7 @@ class FrameworkContentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def after_content_change(self, request, framework_ids) -> None:
+        content_version_renew(framework_ids=framework_ids)
         for framework in Framework.objects.filter(pk__in=framework_ids, is_published=True):
             problems = framework_problems_for(framework)
             if problems:
@@ -113,9 +115,17 @@ class FrameworkContentAdmin(admin.ModelAdmin):
                     "check:\n" + "\n".join(problems),
                 )
 
+    def save_model(self, request, obj, form, change):
+        # An object moved to another framework (a gate to another domain) changes both.
+        form.frameworks_before = set()
+        if change:
+            form.frameworks_before = self.framework_ids_of([type(obj).objects.get(pk=obj.pk)])
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self.after_content_change(request, self.framework_ids_of([form.instance]))
+        ids = self.framework_ids_of([form.instance]) | getattr(form, "frameworks_before", set())
+        self.after_content_change(request, ids)
 
     def delete_model(self, request, obj):
         ids = self.framework_ids_of([obj])
@@ -258,7 +268,7 @@ class FrameworkAdmin(FrameworkContentAdmin):
 
     @admin.action(description="Unpublish the selected frameworks", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
+        count = queryset.update(is_published=False)  # trees are kept per publication
         messages.success(request, f"{count} framework(s) unpublished.")
 
     def get_prepopulated_fields(self, request, obj=None):

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import key_metrics
-from .content_version import ContentQuerySet, FrameworkQuerySet
 
 MIN_SCORE = 0
 MAX_SCORE = 5
@@ -30,6 +29,11 @@ def trim_decimal(value) -> str:
 version_validator = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*$", "A version is numbers separated by dots, such as 1.0 or 2.1.3."
 )
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
 
 
 class FrameworkManager(models.Manager.from_queryset(FrameworkQuerySet)):
@@ -53,8 +57,9 @@ class Framework(models.Model):
         help_text="Only published frameworks can be assessed. A published framework must "
         "pass the integrity check.",
     )
-    # A new value whenever the content changes, by whatever path (frameworks/content_version.py),
-    # so that trees cached under the old value are never used again.
+    # A new value whenever the content changes, set by the code that changes it
+    # (services.content_version_renew), so that trees cached under the old value
+    # (tree.framework_tree) are never used again.
     content_version = models.UUIDField(default=uuid.uuid4, editable=False)
     # Plain defaults rather than auto_now: loaddata saves rows raw, which skips auto_now.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -74,12 +79,8 @@ class Framework(models.Model):
     def natural_key(self):
         return (self.slug, self.version)
 
-    @property
-    def major_version(self) -> str:
-        return self.version.split(".")[0]
 
-
-class DomainManager(models.Manager.from_queryset(ContentQuerySet)):
+class DomainManager(models.Manager):
     use_in_migrations = True
 
     def get_by_natural_key(self, slug, version, position):
@@ -133,7 +134,7 @@ class Domain(models.Model):
     natural_key.dependencies = ["frameworks.framework"]
 
 
-class GateManager(models.Manager.from_queryset(ContentQuerySet)):
+class GateManager(models.Manager):
     use_in_migrations = True
 
     def get_by_natural_key(self, slug, version, domain_position, position):
@@ -179,7 +180,7 @@ def validate_key_metrics(value) -> None:
         )
 
 
-class QuestionManager(models.Manager.from_queryset(ContentQuerySet)):
+class QuestionManager(models.Manager):
     use_in_migrations = True
 
     def get_by_natural_key(self, slug, version, domain_position, gate_position, position):
@@ -241,7 +242,7 @@ class PerformanceLabel(models.TextChoices):
     LOW = "Low"
 
 
-class ScoreGuidanceManager(models.Manager.from_queryset(ContentQuerySet)):
+class ScoreGuidanceManager(models.Manager):
     use_in_migrations = True
 
     def get_by_natural_key(self, slug, version, domain_position, gate_position, position, score):
@@ -317,7 +318,7 @@ class ScoreGuidance(models.Model):
     natural_key.dependencies = ["frameworks.question"]
 
 
-class MaturityLevelManager(models.Manager.from_queryset(ContentQuerySet)):
+class MaturityLevelManager(models.Manager):
     use_in_migrations = True
 
     def get_by_natural_key(self, slug, version, level):

@@ -1,9 +1,19 @@
-"""Writes to the framework catalogue that must keep integrity in step (the content version
-keeps itself in step: frameworks/content_version.py)."""
+"""Writes to the framework catalogue, which keep its integrity and its content versions in
+step.
+
+A framework's tree is kept per process under its content version (tree.framework_tree), and
+every request reads that version with the framework's row; so every piece of code that
+writes content renews the version, in the same transaction: the admin's saves and deletes
+(admin.FrameworkContentAdmin), framework_import (a new row: a new version), loaddata (and
+shipped_frameworks --apply, which loads a fixture). A data migration that changes content
+calls content_version_renew too.
+"""
 
 import dataclasses
+import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
 from .integrity import framework_problems
 from .models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
@@ -23,14 +33,24 @@ def frameworks_published_problems() -> list[str]:
     return problems
 
 
+def content_version_renew(*, framework_ids) -> None:
+    """Give the frameworks a new content version (and note the time of the change): trees
+    kept under the old one are not used again, in this process or any other."""
+    ids = {pk for pk in framework_ids if pk is not None}
+    if ids:
+        Framework.objects.filter(pk__in=ids).update(
+            content_version=uuid.uuid4(), updated_at=timezone.now()
+        )
+
+
 @transaction.atomic
 def framework_publish(*, framework: Framework) -> list[str]:
-    """Publish the framework if it passes the integrity check; return the problems if not."""
+    """Publish the framework if it passes the integrity check; return the problems if not.
+    (Trees are kept per publication too: the content version stays.)"""
     problems = framework_problems_for(framework)
     if not problems:
         framework.is_published = True
-        # Saving a framework gives it a new content version (frameworks/content_version.py).
-        framework.save(update_fields=["is_published", "content_version", "updated_at"])
+        framework.save(update_fields=["is_published"])
     return problems
 
 

@@ -4,13 +4,14 @@ Pages, scoring and the integrity check read frameworks through this tree, never 
 related managers, so a page costs the same handful of queries however many questions a
 framework has. Framework content changes only when staff edit it, so the tree is cached per
 process under the framework's id, content version and publication, which every request
-reads from the database and every write renews (frameworks/content_version.py).
+reads from the database and every writer of content renews
+(services.content_version_renew).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
@@ -111,9 +112,6 @@ class FrameworkTree:
     # The framework's content version when the tree was read from the database (None for
     # a tree read from a document): with the id, it names this content exactly.
     content_version: object = None
-    # Things derived from the content (such as pre-rendered markup) that live exactly as
-    # long as this cached tree, so they are rebuilt whenever the content changes.
-    memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @cached_property
     def questions(self) -> tuple[QuestionNode, ...]:
@@ -122,14 +120,6 @@ class FrameworkTree:
     @cached_property
     def gates(self) -> tuple[GateNode, ...]:
         return tuple(gate for domain in self.domains for gate in domain.gates)
-
-    @cached_property
-    def domain_of_question(self) -> dict[int | None, DomainNode]:
-        return {q.id: domain for domain in self.domains for q in domain.questions}
-
-    @cached_property
-    def gate_of_question(self) -> dict[int | None, GateNode]:
-        return {q.id: gate for gate in self.gates for q in gate.questions}
 
     @cached_property
     def key_metric_domains(self) -> tuple[DomainNode, ...]:

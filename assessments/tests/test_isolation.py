@@ -19,7 +19,8 @@ from assessments.tests.make import (
     questions_of,
     submitted_assessment,
 )
-from frameworks.models import Framework, Question, ScoreGuidance
+from frameworks.models import Question, ScoreGuidance
+from frameworks.services import content_version_renew
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_a_bulk_update_shows_at_once_on_every_page(client, team, framework, memb
     assert "Renamed Team" in client.get(reverse("assessments:overview")).content.decode()
 
 
-def test_a_bulk_update_of_framework_content_shows_at_once_on_the_answer_page(
+def test_a_script_that_renews_the_content_version_shows_at_once_on_the_answer_page(
     member_client, draft, framework
 ):
     url = reverse("assessments:answer", args=[draft.pk, 1])
@@ -102,6 +103,7 @@ def test_a_bulk_update_of_framework_content_shows_at_once_on_the_answer_page(
     assert "Question 1.1?" in member_client.get(url).content.decode()  # the tree is cached
     Question.objects.filter(pk=question.pk).update(text="Reworded by a script?")
     ScoreGuidance.objects.filter(question=question, score=3).update(description="New level 3")
+    content_version_renew(framework_ids=[framework.pk])  # as every writer of content does
     text = member_client.get(url).content.decode()
     assert "Reworded by a script?" in text and "Question 1.1?" not in text
     assert "New level 3" in text
@@ -114,7 +116,6 @@ def test_unpublishing_from_a_filtered_admin_list_shows_at_once(
     assert framework.name in client.get(reverse("assessments:start")).content.decode()
     detail = reverse("frameworks:detail", args=[framework.slug, framework.version])
     assert client.get(detail).status_code == 200
-    before = Framework.objects.get(pk=framework.pk).content_version
 
     client.force_login(staff_user)
     listing = reverse("admin:frameworks_framework_changelist") + "?is_published__exact=1"
@@ -125,8 +126,7 @@ def test_unpublishing_from_a_filtered_admin_list_shows_at_once(
     )
     assert "1 framework(s) unpublished." in response.content.decode()
     framework.refresh_from_db()
-    assert not framework.is_published
-    assert framework.content_version != before
+    assert not framework.is_published  # trees are kept per publication: no new version
 
     client.force_login(member)
     assert framework.name not in client.get(reverse("assessments:start")).content.decode()

@@ -12,6 +12,7 @@ from assessments.tests.test_results import dora_scores
 from delivery.selectors import measuring_framework
 from delivery.tests.test_imports import recent_history
 from frameworks.models import ScoreGuidance
+from frameworks.services import content_version_renew
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,7 @@ def test_levels_follow_the_bounds_stored_on_the_guidance(client, dora, team):
     ).exclude(lower_bound=None, upper_bound=None)
     headline.filter(score=4).update(lower_bound=4)
     headline.filter(score=3).update(upper_bound=4)
+    content_version_renew(framework_ids=[dora.pk])  # as the admin's save does
     dora.refresh_from_db()
     assert measuring_framework() == dora
     body = client.get(url).json()

@@ -1,36 +1,34 @@
-"""Django's loaddata, plus the framework integrity check, the lock on used frameworks and
-the content versions.
+"""Django's loaddata, plus what a site's frameworks need of it: the integrity check, the lock
+on used frameworks and new content versions.
 
 Fixtures are one of the places frameworks come from, so a fixture that would leave a
 published framework broken (weights that do not sum to 100, a question without guidance
 for every score, ...) or change the structure or weights of a framework version that
 submitted assessments use is refused; because Django loads fixtures in one transaction,
-nothing of it is written.
-
-loaddata saves rows raw, past the hooks that renew a framework's content version
-(frameworks/content_version.py), so the command compares every framework's content before
-and after the load: a framework whose content changed gets a new version, one whose content
-did not keeps the version it had (reloading a fixture or a backup renews nothing), and a
-framework new to this database keeps the version it was loaded with.
+nothing of it is written. Every framework whose rows the fixture wrote gets a new content
+version (services.content_version_renew), so no process keeps showing its old tree.
 """
-
-import uuid
 
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 
-from frameworks.documents import export_document
-from frameworks.models import Framework
-from frameworks.services import frameworks_published_problems, structure_signature
+from frameworks.models import Domain, Framework, Gate, MaturityLevel, Question, ScoreGuidance
+from frameworks.services import (
+    content_version_renew,
+    frameworks_published_problems,
+    structure_signature,
+)
 from frameworks.tree import load_tree
 
-
-def _contents() -> dict[int, tuple]:
-    """Each framework's content version and content, by id."""
-    return {
-        framework.pk: (framework.content_version, export_document(load_tree(framework)))
-        for framework in Framework.objects.all()
-    }
+# How the rows of each content model lead to their framework.
+FRAMEWORK_PATHS = {
+    Framework: "pk",
+    Domain: "framework_id",
+    MaturityLevel: "framework_id",
+    Gate: "domain__framework_id",
+    Question: "gate__domain__framework_id",
+    ScoreGuidance: "question__gate__domain__framework_id",
+}
 
 
 def _used_signatures() -> dict:
@@ -42,10 +40,10 @@ class Command(loaddata.Command):
     help = loaddata.Command.help + " Published frameworks must pass the integrity check."
 
     def loaddata(self, fixture_labels):
-        before = _contents()
+        self.written = {model: [] for model in FRAMEWORK_PATHS}
         used = _used_signatures()
         super().loaddata(fixture_labels)
-        if not any(model._meta.app_label == "frameworks" for model in self.models):
+        if not any(self.written.values()):
             return
         changed = [
             str(framework)
@@ -58,7 +56,7 @@ class Command(loaddata.Command):
                 f"{', '.join(changed)}, which submitted assessments use, so nothing was "
                 "loaded. Load it as a new version instead."
             )
-        self._keep_or_renew_versions(before)
+        content_version_renew(framework_ids=self._written_frameworks())
         problems = frameworks_published_problems()
         if problems:
             raise CommandError(
@@ -66,11 +64,16 @@ class Command(loaddata.Command):
                 "check, so nothing was loaded:\n" + "\n".join(problems)
             )
 
-    def _keep_or_renew_versions(self, before: dict) -> None:
-        for pk, (version, content) in _contents().items():
-            if pk not in before:
-                continue  # new here: it keeps the version it was loaded with
-            old_version, old_content = before[pk]
-            wanted = old_version if content == old_content else uuid.uuid4()
-            if wanted != version:
-                Framework._base_manager.filter(pk=pk).update(content_version=wanted)
+    def save_obj(self, obj):
+        saved = super().save_obj(obj)
+        if saved and type(obj.object) in self.written:
+            self.written[type(obj.object)].append(obj.object.pk)
+        return saved
+
+    def _written_frameworks(self) -> set[int]:
+        ids = set()
+        for model, pks in self.written.items():
+            for start in range(0, len(pks), 500):
+                rows = model.objects.filter(pk__in=pks[start : start + 500])
+                ids.update(rows.values_list(FRAMEWORK_PATHS[model], flat=True).distinct())
+        return ids
