@@ -1,43 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 
-from .models import Answer, Assessment, Membership, Team
+from .models import Answer, Assessment
 from .services import assessment_delete
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 1
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "member_count"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
-
-    @admin.display(description="members")
-    def member_count(self, obj):
-        return obj.memberships.count()
-
-
-class UserMembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 1
-    verbose_name = "team membership"
-    verbose_name_plural = "team memberships"
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class UserWithTeamsAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, UserMembershipInline]
 
 
 class AnswerInline(admin.TabularInline):

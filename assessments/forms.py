@@ -5,8 +5,9 @@ from django import forms
 
 from frameworks.models import SCORES, Framework
 from frameworks.tree import QuestionNode
+from teams.models import Team
 
-from .models import Answer, Assessment, Team
+from .models import Answer, Assessment
 from .selectors import startable_teams
 from .services import AnswerInput
 

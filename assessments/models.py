@@ -1,121 +1,17 @@
-"""Teams, their assessments against a framework, and the answers to its questions.
+"""Teams' assessments against a framework, and the answers to its questions.
 
-The access rule lives here, once: `team_access` says which teams' data a user may see or
-change (and `may_change` says it of one team already read), and every QuerySet's
-`visible_to(user)` / `changeable_by(user)` applies it along the relation that leads to the
-team. Pages, downloads, forms and services read through
-those methods (see selectors.py) and never restate membership.
+Who may read or change them is the one access rule (teams.models.team_access), applied by
+`visible_to(user)` / `changeable_by(user)` through the assessment's team; pages, downloads,
+forms and services read through those methods (see selectors.py).
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 
 from frameworks.models import MAX_SCORE, MIN_SCORE, Framework, Question
-
-VIEW_ALL_TEAMS = "assessments.view_all_teams"
-
-
-def sees_every_team(user) -> bool:
-    """Whether the user may read every team's assessments without being a member: the
-    organisation viewer's permission (Team.Meta), given directly or through a group, and
-    every active superuser. Django's ModelBackend reads a user's permissions once per
-    user object, that is once per request."""
-    return user.has_perm(VIEW_ALL_TEAMS)
-
-
-def member_team_ids(user) -> frozenset[int]:
-    """The ids of the user's teams, read once per user object and kept on it, as Django's
-    ModelBackend keeps a user's permissions: a request's user is loaded anew for every
-    request, so a membership change counts from the next request on."""
-    teams = getattr(user, "_member_team_ids", None)
-    if teams is None:
-        rows = Membership.objects.filter(user=user).order_by().values_list("team_id", flat=True)
-        teams = user._member_team_ids = frozenset(rows)
-    return teams
-
-
-def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -> Q:
-    """THE access rule, as a filter on the team field `team` of the model queried ("pk" for
-    Team itself, "team" for Assessment, "assessment__team" for Answer).
-
-    - Reading: members of the team, and users who see every team (the permission
-      `assessments.view_all_teams`: organisation viewers, and superusers).
-    - Changing (starting, answering, submitting): members of the team only, whatever
-      their other permissions: nobody writes a team's answers through the site but its
-      members, superusers included. `is_staff` grants the admin, and nothing here.
-    - Nobody who is not signed in and active sees anything.
-
-    The user's teams come from member_team_ids (read once per request), or with `inline`,
-    from a join to the user's membership in the filtered query itself, for a lookup of one
-    row by a request that needs nothing else of them (a save).
-    """
-    if not (user.is_authenticated and user.is_active):
-        return Q(pk__in=[])
-    if not change and sees_every_team(user):
-        return Q()
-    if inline:
-        return Q(**{f"{team}__memberships__user": user})
-    return Q(**{f"{team}__in": sorted(member_team_ids(user))})
-
-
-def may_change(user, team_id: int) -> bool:
-    """The access rule for one team already read: may the user change its assessments?"""
-    return user.is_authenticated and user.is_active and team_id in member_team_ids(user)
-
-
-class TeamQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Teams whose assessments the user may read."""
-        return self.filter(team_access(user, change=False))
-
-    def changeable_by(self, user):
-        """Teams whose assessments the user may start, answer and submit."""
-        return self.filter(team_access(user, change=True))
-
-
-class Team(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TeamQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        permissions = [
-            (
-                "view_all_teams",
-                "Can read every team's assessments, results and overview (organisation viewer)",
-            )
-        ]
-        # Lists of teams (the overview, above all) sort by name regardless of case.
-        indexes = [models.Index(Lower("name"), name="team_name_lower")]
-
-    def __str__(self):
-        return self.name
-
-
-class Membership(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    joined_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["team_id", "user_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="membership_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} in {self.team}"
+from teams.models import Team, team_access
 
 
 class AssessmentQuerySet(models.QuerySet):

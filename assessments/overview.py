@@ -22,8 +22,8 @@ from django.db.models.functions import Lower
 
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
+from teams.models import Team
 
-from .models import Team
 from .selectors import draft_counts, teams_without_result, visible_latest
 
 DUE_AFTER = timedelta(days=182)  # about six months

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
@@ -20,8 +19,9 @@ from django.shortcuts import get_object_or_404
 
 from frameworks.models import Framework
 from frameworks.tree import cached_tree
+from teams.models import Membership, Team, may_change
 
-from .models import Answer, Assessment, Membership, Team, may_change
+from .models import Answer, Assessment
 
 
 def get_assessment_for(user, pk, *, for_change: bool = False, submitter: bool = True):
@@ -61,11 +61,6 @@ def get_submitted_for(user, pk) -> Assessment:
     if not assessment.is_submitted:
         raise Http404("This assessment has no result yet.")
     return assessment
-
-
-def get_team_for(user, slug: str) -> Team:
-    """The team, if the user may read its assessments; else 404."""
-    return get_object_or_404(Team.objects.visible_to(user), slug=slug)
 
 
 def answers_by_question(
@@ -175,16 +170,6 @@ def team_list(user):
             ),
         )
         .order_by("name")
-    )
-
-
-def team_members(team: Team) -> list:
-    """The team's members (user names and names only), by user name."""
-    User = get_user_model()
-    return list(
-        User.objects.filter(memberships__team=team)
-        .only(User.USERNAME_FIELD, "first_name", "last_name")
-        .order_by(User.USERNAME_FIELD)
     )
 
 

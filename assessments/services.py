@@ -16,11 +16,11 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from delivery.selectors import measured_block
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
 
 from . import scoring
+from .evidence import measured_block
 from .models import Answer, Assessment, Team
 from .results import result_columns, result_document
 from .selectors import answers_by_question

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answering, compare, dashboard, overview, results, teams
+from .views import answering, compare, dashboard, delivery, overview, results, teams
 
 app_name = "assessments"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("assessments/<int:pk>/results.csv", results.results_csv, name="results_csv"),
     path("teams/", teams.team_list_view, name="team_list"),
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),
+    path("teams/<slug:slug>/delivery/", delivery.team_delivery, name="delivery"),
+    path("teams/<slug:slug>/delivery/tokens/", delivery.team_tokens, name="tokens"),
     path("compare/", compare.compare_view, name="compare"),
     path("compare.json", compare.compare_json, name="compare_json"),
     path("overview/", overview.overview, name="overview"),

@@ -47,9 +47,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Membership, Team
 from bench.prepare import cookie, say, sessions_for
 from delivery import metrics
+from teams.models import Membership, Team
 
 DEPLOYMENTS = int(os.environ.get("BENCH_DELIVERY_DEPLOYMENTS", "100000"))
 CHANGES_PER_DEPLOYMENT = 3

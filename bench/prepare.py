@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from assessments.forms import answer_choice, answer_fingerprint
-from assessments.models import Answer, Assessment, Membership, Team
+from assessments.models import Answer, Assessment
 from assessments.overview import SORTS
 from assessments.results import spec_from_tree
 from assessments.scoring import recommendations, score
@@ -63,6 +63,7 @@ from bench.seed import (
 )
 from frameworks.models import Framework
 from frameworks.tree import load_tree
+from teams.models import Membership, Team
 
 ANSWER_STEP = 5  # Enabling Practices: the largest page of the DORA framework (6 questions)
 MVP_STEP = 1  # every MVP gate has ten questions, its largest page

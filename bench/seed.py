@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments.models import Answer, Assessment, Membership, Team
+from assessments.models import Answer, Assessment
 from assessments.results import result_columns, result_document
 from assessments.services import default_title, latest_rebuild
 from frameworks.models import Framework
 from frameworks.tree import FrameworkTree
+from teams.models import Membership, Team
 
 BENCH_USER = "bench"
 BENCH_STAFF = "bench-staff"  # users who see every team (the overview's heavy case)
@@ -207,9 +208,7 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
         viewers = User.objects.bulk_create(
             User(username=f"{BENCH_STAFF}-{i}", password=password) for i in range(STAFF_VIEWERS)
         )
-        viewing = Permission.objects.get(
-            content_type__app_label="assessments", codename="view_all_teams"
-        )
+        viewing = Permission.objects.get(content_type__app_label="teams", codename="view_all_teams")
         viewing.user_set.add(*viewers)
     team_start = Team.objects.count()
     teams = Team.objects.bulk_create(

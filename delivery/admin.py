@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Change, Deployment, Incident, Receipt, TeamToken
+from .models import Change, Deployment, Incident, Receipt
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,17 +48,3 @@ class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["external_id", "team", "opened_at", "resolved_at", "deployment_id"]
     list_select_related = ["team"]
     search_fields = ["external_id", "deployment_id", "team__name"]
-
-
-@admin.register(TeamToken)
-class TeamTokenAdmin(admin.ModelAdmin):
-    """Tokens are made with `manage.py create_team_token` (the key is shown once); here
-    staff see them and revoke them by setting "revoked at"."""
-
-    list_display = ["name", "team", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_select_related = ["team"]
-    readonly_fields = ["team", "name", "prefix", "created_by", "created_at", "last_used_at"]
-    fields = [*readonly_fields, "revoked_at"]
-
-    def has_add_permission(self, request):
-        return False

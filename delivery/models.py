@@ -4,17 +4,13 @@ they caused, as the team's own tools report them.
 Each row carries the team's own id for it (`external_id`: a deployment id, a commit sha, an
 incident number), unique within the team, so that sending the same data again updates rows
 in place. Rows name each other by those ids rather than by foreign keys, so files can arrive
-in any order. Who may read a team's data is the one access rule of assessments/models.py.
+in any order. Who may read a team's data is the one access rule (teams/models.py).
 """
 
-import hashlib
-import secrets
-
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from assessments.models import Team, team_access
+from teams.models import Team, team_access
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -113,42 +109,6 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"{self.team} · {self.external_id}"
-
-
-class TeamToken(models.Model):
-    """A credential for one team's delivery endpoints of the API, for its CI to report
-    deployments and incidents. The token itself is shown once, when it is made; only its
-    SHA-256 digest is kept, with a short prefix to recognise it by."""
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="tokens")
-    name = models.CharField(max_length=100, help_text="What uses it, such as 'GitHub Actions'.")
-    prefix = models.CharField(max_length=8, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["team_id", "-created_at"]
-
-    def __str__(self):
-        return f"{self.team} · {self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def digest_of(key: str) -> str:
-        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-    @classmethod
-    def issue(cls, *, team, name: str, user=None) -> tuple["TeamToken", str]:
-        """A new token for the team, and its key (to show once)."""
-        key = secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            team=team, name=name, prefix=key[:8], digest=cls.digest_of(key), created_by=user
-        )
-        return token, key
 
 
 class Receipt(models.Model):

@@ -4,13 +4,11 @@ them. The caller has checked that the user may read the team (the one access rul
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Max, Min, Q
 
-from assessments.models import Assessment
 from frameworks import key_metrics
 from frameworks.models import Framework, ScoreGuidance
 from frameworks.tree import framework_tree
@@ -19,13 +17,8 @@ from . import metrics
 from .models import Change, Deployment, Incident, Receipt
 
 
-def measuring_framework(claim: Assessment | None = None) -> Framework | None:
-    """The framework whose headline guidance buckets measured values: that of the team's
-    claim (its latest result answering the key metrics: claimed()), so that data and answers
-    share their buckets; without one, the latest published framework whose guidance carries
-    measured bounds (one query)."""
-    if claim is not None:
-        return claim.framework
+def bounded_framework() -> Framework | None:
+    """The latest published framework whose guidance carries measured bounds (one query)."""
     bounded = ScoreGuidance.objects.filter(
         Q(lower_bound__isnull=False) | Q(upper_bound__isnull=False)
     ).values("question__gate__domain__framework")
@@ -91,78 +84,6 @@ def measured(team, start: date, end: date, buckets: metrics.Buckets) -> metrics.
     return metrics.compute(*rows, start, end, buckets)
 
 
-def claimed(team) -> tuple[Assessment | None, dict[str, str]]:
-    """The team's latest submitted result that answers the key metrics, and its answered
-    level per key metric."""
-    latest = (
-        Assessment.objects.latest()
-        .filter(team=team)
-        .exclude(result__delivery_performance=None)
-        .select_related("framework")
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-    if latest is None:
-        return None, {}
-    levels = {
-        m["key_metric"]: m["performance_level"]
-        for m in latest.result["metrics"]
-        if m.get("key_metric")
-    }
-    return latest, levels
-
-
-def claims_against_data(claims: dict[str, str], data: metrics.Metrics) -> list[dict]:
-    """Per key metric: the answered level, the measured one with its value in words, and
-    whether they disagree (by one level or more; an unknown side cannot disagree)."""
-    said = metrics.evidence(data)
-    rows = []
-    for metric in key_metrics.KEY_METRICS:
-        answered = claims.get(metric.code)
-        found = data.levels.get(metric.code)
-        differs = (
-            answered in key_metrics.LEVELS and found in key_metrics.LEVELS and answered != found
-        )
-        rows.append(
-            {
-                "key_metric": metric.code,
-                "name": metric.name,
-                "answered": answered,
-                "measured": found,
-                "value": said[metric.code]["value"],
-                "sample": said[metric.code]["sample"],
-                "differs": differs,
-            }
-        )
-    return rows
-
-
-def measured_block(team, framework: Framework, metric_levels: dict[str, str], when) -> dict | None:
-    """What a result stores at submission beside the answers: the team's measured key
-    metrics for the 91 days up to `when`, each set beside its answered level. None for a
-    framework that asks about no key metric or gives no measured bounds, and for a team that
-    has sent no delivery data: there is nothing to set beside its answers. The same kept
-    measurement the answer page showed that day (one query when kept, four otherwise)."""
-    tree = framework_tree(framework)
-    if not tree.key_metric_domains or not tree.measured_buckets:
-        return None
-    start, end = metrics.default_window(when.date())
-    data = _window(team, framework, start, end, when.date())
-    if data is None:
-        return None
-    rows = claims_against_data(metric_levels, data)
-    values = dataclasses.asdict(data)
-    for name in ("start", "end", "levels", "scores"):
-        del values[name]  # dates as text below; levels are in the rows
-    return {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        **values,
-        "metrics": rows,
-        "disagreements": sum(1 for row in rows if row["differs"]),
-    }
-
-
 def last_receipts(team) -> list[Receipt]:
     """The latest arrival of each kind of the team's data (one query)."""
     latest = Receipt.objects.filter(team=team).values("kind").annotate(last=Max("pk"))
@@ -215,7 +136,7 @@ def monthly(
     return _kept(name, team, framework, today, build, receipt) or []
 
 
-def _window(team, framework: Framework | None, start: date, end: date, today: date):
+def kept_window(team, framework: Framework | None, start: date, end: date, today: date):
     """measured() for the framework's buckets, kept in the cache until new data arrives;
     None for a team that has sent no data."""
     build = lambda: measured(team, start, end, buckets_of(framework))  # noqa: E731
@@ -225,7 +146,7 @@ def _window(team, framework: Framework | None, start: date, end: date, today: da
 def measured_kept(team, framework: Framework | None, start: date, end: date, today: date):
     """measured() for the framework's buckets, kept in the cache until new data arrives (a
     team that has sent nothing has nothing to measure: its Metrics are computed afresh)."""
-    found = _window(team, framework, start, end, today)
+    found = kept_window(team, framework, start, end, today)
     return found if found is not None else measured(team, start, end, buckets_of(framework))
 
 
@@ -234,7 +155,7 @@ def current_evidence(team, framework: Framework, today: date) -> dict | None:
     (metrics.evidence), with the window; None for a team without data. The measurement is
     the one the metrics endpoint keeps for the same window."""
     start, end = metrics.default_window(today)
-    data = _window(team, framework, start, end, today)
+    data = kept_window(team, framework, start, end, today)
     if data is None:
         return None
     return {"start": start, "end": end, "metrics": metrics.evidence(data)}

@@ -128,8 +128,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "frameworks",
-    "assessments",
+    "teams",
     "delivery",
+    "assessments",
 ]
 
 MIDDLEWARE = [
@@ -305,13 +306,13 @@ globals().update(
 # documentation is Swagger UI served from our own static files (drf-spectacular-sidecar).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "delivery.api.authentication.TeamTokenAuthentication",
+        "teams.api.authentication.TeamTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["delivery.api.throttles.TeamTokenThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["teams.api.throttles.TeamTokenThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "delivery": f"{_number('API_REQUESTS_PER_MINUTE', 600, int, 1, unit='requests')}/minute"
     },

@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments.forms import answer_state
-from assessments.models import Answer, Assessment, Membership, Team
+from assessments.models import Answer, Assessment
 from assessments.services import assessment_submit, latest_refresh
 from frameworks.models import Question
+from teams.models import Membership, Team
 
 
 def make_user(username, **extra):
@@ -22,7 +23,7 @@ def make_viewer(username):
 
     user = make_user(username)
     user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="assessments", codename="view_all_teams")
+        Permission.objects.get(content_type__app_label="teams", codename="view_all_teams")
     )
     return user
 

@@ -23,9 +23,9 @@ from assessments.tests.make import (
 )
 from assessments.tests.test_browser import sign_in
 from assessments.tests.test_results import dora_scores
-from delivery.models import TeamToken
 from delivery.tests.test_imports import recent_history
 from frameworks.models import Framework
+from teams.models import TeamToken
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,7 +125,7 @@ def member_pages(site):
         "compare": reverse("assessments:compare") + f"?a={site['older'].pk}&b={latest.pk}",
         "team list": reverse("assessments:team_list"),
         "team": reverse("assessments:team_detail", args=[team.slug]),
-        "delivery": reverse("delivery:team", args=[team.slug]),
+        "delivery": reverse("assessments:delivery", args=[team.slug]),
         "frameworks": reverse("frameworks:list"),
         "framework": reverse("frameworks:detail", args=[site["dora"].slug, site["dora"].version]),
         "password change": reverse("password_change"),

@@ -380,7 +380,7 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
             reverse("assessments:overview"),
             reverse("assessments:overview_teams"),
             reverse("assessments:team_list"),
-            reverse("delivery:team", args=[team.slug]),
+            reverse("assessments:delivery", args=[team.slug]),
             reverse("frameworks:list"),
         ]
         for path in pages:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Team
+from assessments.models import Answer, Assessment
 from assessments.tests.make import (
     answer,
     make_team,
@@ -21,6 +21,7 @@ from assessments.tests.make import (
 )
 from frameworks.models import Question, ScoreGuidance
 from frameworks.services import content_version_renew
+from teams.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,7 @@ def test_outsiders_cannot_write_into_another_teams_draft(outsider_client, world,
 
 
 def test_inactive_users_see_nothing(client, member, world, team):
-    from assessments.models import team_access
+    from teams.models import team_access
 
     member.is_active = False
     assert not Assessment.objects.filter(team_access(member, change=False, team="team")).exists()

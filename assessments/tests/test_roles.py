@@ -1,7 +1,7 @@
 """Roles on Django's permission system, each tried against every page, download and write.
 
 - Team member: reads and writes their own teams' assessments.
-- Organisation viewer (`assessments.view_all_teams`, here through a group): reads every
+- Organisation viewer (`teams.view_all_teams`, here through a group): reads every
   team, writes nothing of a team it is not in.
 - Framework editor: staff with model permissions on frameworks; the admin's actions ask
   for the permission they need.
@@ -42,7 +42,7 @@ def permissions(*names):
 def viewer(db):
     """An organisation viewer, not staff, holding the permission through a group."""
     group = Group.objects.create(name="Organisation viewers")
-    group.permissions.add(*permissions("assessments.view_all_teams"))
+    group.permissions.add(*permissions("teams.view_all_teams"))
     user = make_user("vera")
     user.groups.add(group)
     return user
@@ -104,7 +104,7 @@ def test_those_who_see_every_team_read_all_of_it(client, request, world, team, r
 def test_nobody_but_members_writes_a_teams_answers(client, request, world, team, role):
     user = request.getfixturevalue(role)
     client.force_login(user)
-    sees = user.has_perm("assessments.view_all_teams")
+    sees = user.has_perm("teams.view_all_teams")
     draft = world["draft"]
     assert try_to_save(client, draft) == (403 if sees else 404)
     questions = questions_of(draft.framework)
@@ -205,8 +205,8 @@ def test_the_migration_gives_existing_staff_the_viewer_permission():
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
-    assert users.get(username="old-staff").has_perm("assessments.view_all_teams")
-    assert not users.get(username="old-member").has_perm("assessments.view_all_teams")
+    assert users.get(username="old-staff").has_perm("teams.view_all_teams")
+    assert not users.get(username="old-member").has_perm("teams.view_all_teams")
 
 
 def test_the_one_page_summary_follows_the_roles(client, dora, editor, superuser):

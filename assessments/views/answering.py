@@ -141,7 +141,7 @@ def step_evidence(assessment, tree: FrameworkTree, gate) -> dict:
     window = {
         "start": found["start"],
         "end": found["end"],
-        "url": reverse("delivery:team", args=[assessment.team.slug]),
+        "url": reverse("assessments:delivery", args=[assessment.team.slug]),
     }
     return {qid: {**found["metrics"][code], **window} for qid, code in headlines.items()}
 

@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from frameworks.params import page_param
+from teams.models import member_team_ids, sees_every_team
 
-from ..models import member_team_ids, sees_every_team
 from ..pagination import links, page_of
 from ..selectors import dashboard_assessments, minutes_left, question_totals
 

@@ -6,23 +6,22 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from delivery.views import team_summary
 from frameworks.params import id_param, page_param
+from teams.models import may_change
+from teams.selectors import get_team_for, team_members
 
+from ..evidence import team_summary
 from ..history import trend
-from ..models import may_change
 from ..pagination import links, page_of
 from ..selectors import (
     HISTORY_CHART_SIZE,
     due_next,
-    get_team_for,
     minutes_left,
     question_totals,
     team_drafts,
     team_frameworks,
     team_history,
     team_list,
-    team_members,
 )
 
 PAGE_SIZE = 20

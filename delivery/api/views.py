@@ -12,11 +12,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from teams.api.permissions import team_for, team_token
+
 from .. import metrics
 from ..models import Receipt
-from ..selectors import measured_kept, measuring_framework
+from ..selectors import bounded_framework, measured_kept
 from ..services import Repeated, delivery_store
-from .permissions import team_for, team_token
 from .serializers import DeploymentSerializer, IncidentSerializer, MetricsSerializer
 
 MAX_ITEMS = 1000
@@ -142,7 +143,7 @@ class MetricsView(APIView):
             raise ValidationError({"end": "Is before start."})
         if (end - start).days > 3660:
             raise ValidationError({"start": "A window of at most ten years, please."})
-        framework = measuring_framework()
+        framework = bounded_framework()
         data = measured_kept(team, framework, start, end, timezone.now().date())
         result = dataclasses.asdict(data)
         return Response(

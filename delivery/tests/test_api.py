@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.tests.make import make_team, make_user, make_viewer
-from delivery.models import Change, Deployment, Incident, TeamToken
+from delivery.models import Change, Deployment, Incident
+from teams.models import TeamToken
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_a_list_of_more_than_a_thousand_is_refused(client, team, key):
 
 
 def test_requests_are_throttled_per_token(client, team, key, monkeypatch):
-    from delivery.api.throttles import TeamTokenThrottle
+    from teams.api.throttles import TeamTokenThrottle
 
     monkeypatch.setattr(TeamTokenThrottle, "THROTTLE_RATES", {"delivery": "3/minute"})
     other_key = TeamToken.issue(team=team, name="Other CI")[1]

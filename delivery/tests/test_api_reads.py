@@ -17,9 +17,9 @@ from assessments.tests.make import (
     questions_of,
     submitted_assessment,
 )
-from delivery.models import TeamToken
 from frameworks import tree
 from frameworks.tests.make import make_framework
+from teams.models import TeamToken
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,7 @@ def test_a_member_uploads_data_and_sees_claims_beside_it_on_the_results(
     sign_in(page, live_server, "dana", "dana-pass-1")
 
     # Upload the CSV files from the team's delivery page.
-    page.goto(live_server.url + reverse("delivery:team", args=[team.slug]))
+    page.goto(live_server.url + reverse("assessments:delivery", args=[team.slug]))
     page.get_by_text("has sent no delivery data yet").wait_for()
     files = delivery_files(tmp_path)
     page.get_by_label("Deployments").set_input_files(files["deployments"])
@@ -71,4 +71,4 @@ def test_a_member_uploads_data_and_sees_claims_beside_it_on_the_results(
     assert "measured Medium" in failure_card.inner_text()
     assert page.locator(".measured-differs").count() == 3  # frequency, lead time, failure rate
     page.get_by_role("link", name="See the delivery data").click()
-    page.wait_for_url(live_server.url + reverse("delivery:team", args=[team.slug]))
+    page.wait_for_url(live_server.url + reverse("assessments:delivery", args=[team.slug]))

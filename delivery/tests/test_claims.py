@@ -7,9 +7,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from assessments.evidence import measuring_framework
 from assessments.tests.make import make_team, make_user, submitted_assessment
 from assessments.tests.test_results import dora_scores
-from delivery.selectors import measuring_framework
 from delivery.tests.test_imports import recent_history
 from frameworks.models import ScoreGuidance
 from frameworks.services import content_version_renew
@@ -55,7 +55,7 @@ def test_submission_freezes_the_data_beside_the_answers(client, dora, team):
     page = client.get(reverse("assessments:results", args=[assessment.pk])).content.decode()
     frequency = page.split("Deployment Frequency <span")[1].split("</div></div></div>")[0]
     assert "Your data:" in frequency and "Answer and data disagree" in frequency
-    assert reverse("delivery:team", args=[team.slug]) in page
+    assert reverse("assessments:delivery", args=[team.slug]) in page
 
     data = client.get(reverse("assessments:results_json", args=[assessment.pk])).json()
     assert data["format_version"] == 3 and data["measured"] == measured

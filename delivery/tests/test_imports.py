@@ -174,7 +174,7 @@ def test_the_page_sets_what_the_team_answered_beside_what_its_data_says(client, 
     )
     recent_history(team, failures=9)  # 3 a week (High); 9 of 36 failed (25%: Medium)
     client.force_login(member)
-    page = client.get(reverse("delivery:team", args=[team.slug])).content.decode()
+    page = client.get(reverse("assessments:delivery", args=[team.slug])).content.decode()
     frequency = page.split("Deployment frequency</th>")[1].split("</tr>")[0]
     assert "level-high" in frequency and "level-elite" in frequency
     assert "Answer and data disagree" in frequency
@@ -187,7 +187,7 @@ def test_the_page_sets_what_the_team_answered_beside_what_its_data_says(client, 
 def test_only_members_send_data_and_outsiders_see_nothing(client, team):
     viewer = make_viewer("vera")
     client.force_login(viewer)
-    url = reverse("delivery:team", args=[team.slug])
+    url = reverse("assessments:delivery", args=[team.slug])
     assert client.get(url).status_code == 200
     upload = SimpleUploadedFile(
         "d.csv", (DEPLOYMENTS + "d1,api,production,2026-11-01T10:00:00Z,success,false\n").encode()
@@ -200,7 +200,7 @@ def test_only_members_send_data_and_outsiders_see_nothing(client, team):
 
 def test_a_member_uploads_and_a_bad_file_changes_nothing(client, team):
     client.force_login(team.members.get())
-    url = reverse("delivery:team", args=[team.slug])
+    url = reverse("assessments:delivery", args=[team.slug])
     bad = SimpleUploadedFile(
         "d.csv", (DEPLOYMENTS + "d1,api,production,soon,success,false\n").encode()
     )

@@ -28,7 +28,7 @@ def team(db):
 
 def attempt(client, team):
     """Read the page and the metrics; send a file and an API report. The status codes."""
-    page = reverse("delivery:team", args=[team.slug])
+    page = reverse("assessments:delivery", args=[team.slug])
     api = reverse("api-deployments", args=[team.slug])
     return (
         client.get(page).status_code,
@@ -64,8 +64,8 @@ def test_a_member_reads_and_writes(client, team):
 @pytest.mark.parametrize(
     ("method", "name", "args"),
     [
-        ("put", "delivery:team", ["payments"]),
-        ("delete", "delivery:team", ["payments"]),
+        ("put", "assessments:delivery", ["payments"]),
+        ("delete", "assessments:delivery", ["payments"]),
         ("get", "api-deployments", ["payments"]),
         ("get", "api-incidents", ["payments"]),
         ("post", "api-metrics", ["payments"]),

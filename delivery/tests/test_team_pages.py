@@ -14,8 +14,9 @@ from assessments.tests.make import (
     submitted_assessment,
 )
 from assessments.tests.test_results import dora_scores
-from delivery.models import Deployment, Receipt, TeamToken
+from delivery.models import Deployment, Receipt
 from delivery.tests.test_imports import recent_history
+from teams.models import TeamToken
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_the_overview_counts_where_answers_and_data_disagree(client, dora, team,
 
 def test_members_make_a_token_shown_once_and_revoke_it(client, team, member):
     client.force_login(member)
-    url = reverse("delivery:tokens", args=[team.slug])
+    url = reverse("assessments:tokens", args=[team.slug])
     response = client.post(url, {"name": "GitHub Actions"})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     token = TeamToken.objects.get()
@@ -135,7 +136,7 @@ def test_members_make_a_token_shown_once_and_revoke_it(client, team, member):
     key = key.split('"')[0]
     assert token.digest == TeamToken.digest_of(key) and key not in token.digest
     assert token.created_by == member and token.name == "GitHub Actions"
-    page = client.get(reverse("delivery:team", args=[team.slug])).content.decode()
+    page = client.get(reverse("assessments:delivery", args=[team.slug])).content.decode()
     assert key not in page and token.prefix in page  # never shown again
     api = reverse("api-deployments", args=[team.slug])
     deployment = {
@@ -165,7 +166,7 @@ def test_members_make_a_token_shown_once_and_revoke_it(client, team, member):
 
 
 def test_a_token_needs_a_name_and_only_members_manage_tokens(client, team, member):
-    url = reverse("delivery:tokens", args=[team.slug])
+    url = reverse("assessments:tokens", args=[team.slug])
     client.force_login(member)
     response = client.post(url, {"name": "  "})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
@@ -180,7 +181,7 @@ def test_a_token_needs_a_name_and_only_members_manage_tokens(client, team, membe
     client.force_login(make_viewer("vera"))  # reads every team, belongs to none
     assert client.post(url, {"name": "Mine"}).status_code == 302
     assert client.post(url, {"revoke": theirs.pk}).status_code == 302
-    page = client.get(reverse("delivery:team", args=[team.slug])).content.decode()
+    page = client.get(reverse("assessments:delivery", args=[team.slug])).content.decode()
     assert "Make a token" not in page
     client.force_login(other_team.members.get())
     assert client.post(url, {"name": "Mine"}).status_code == 404

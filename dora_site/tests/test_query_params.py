@@ -74,7 +74,7 @@ def pages(db):
         reverse("admin:frameworks_gate_changelist"),
         reverse("admin:frameworks_question_changelist"),
         reverse("admin:assessments_assessment_changelist"),
-        reverse("admin:assessments_team_changelist"),
+        reverse("admin:teams_team_changelist"),
     ]
     return client, urls
 

@@ -7,12 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.models import Assessment, Membership, Team
+from assessments.models import Assessment
 from assessments.services import AnswerInput, answers_save, assessment_start, assessment_submit
 from delivery.models import Receipt
 from delivery.services import delivery_store
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
+from teams.models import Membership, Team
 
 DEMO_TEAM = ("Demo Team", "demo-team")
 DEMO_USERS = ("demo", "staff")

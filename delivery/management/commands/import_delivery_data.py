@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Team
 from delivery.imports import ImportRefused, import_delivery
 from delivery.models import Receipt
+from teams.models import Team
 
 
 class Command(BaseCommand):

@@ -6,9 +6,7 @@ from django.http import Http404
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from assessments.models import Team, may_change
-
-from ..models import TeamToken
+from ..models import Team, TeamToken, may_change
 
 
 def team_token(request) -> TeamToken | None:

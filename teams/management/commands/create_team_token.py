@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Team
-from delivery.models import TeamToken
+from teams.models import Team, TeamToken
 
 
 class Command(BaseCommand):

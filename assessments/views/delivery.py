@@ -1,5 +1,5 @@
-"""A team's delivery data page: its measured key metrics beside what it answered, and the
-CSV upload for its members."""
+"""A team's delivery data page: its measured key metrics beside what it answered, the CSV
+upload for its members, and the team's API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,26 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.charts import trend_chart
-from assessments.models import may_change
-from assessments.selectors import get_team_for
-from frameworks import key_metrics
+from delivery import metrics
+from delivery.forms import DeliveryUploadForm, TokenForm
+from delivery.imports import ImportRefused, import_delivery
+from delivery.models import Receipt
+from delivery.selectors import bucket_texts, buckets_of, last_receipts, measured
 from frameworks.params import id_param
+from teams.models import TeamToken, may_change
+from teams.selectors import get_team_for
 
-from . import metrics
-from .forms import DeliveryUploadForm, TokenForm
-from .imports import ImportRefused, import_delivery
-from .models import Receipt, TeamToken
-from .selectors import (
-    bucket_texts,
-    buckets_of,
-    claimed,
-    claims_against_data,
-    last_receipts,
-    measured,
-    measuring_framework,
-    monthly,
-)
+from ..evidence import claimed, claims_against_data, measuring_framework
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,7 +28,7 @@ def team_delivery(request, slug):
     if request.method == "POST":
         if not may_change(request.user, team.pk):
             messages.error(request, f"Only members of {team} can send its delivery data.")
-            return redirect("delivery:team", team.slug)
+            return redirect("assessments:delivery", team.slug)
         if form.is_valid():
             files = {name: f for name, f in form.cleaned_data.items() if f}
             try:
@@ -53,7 +43,7 @@ def team_delivery(request, slug):
             else:
                 summary = ", ".join(f"{count} {name}" for name, count in written.items())
                 messages.success(request, f"Imported {summary}.")
-                return redirect("delivery:team", team.slug)
+                return redirect("assessments:delivery", team.slug)
     return team_delivery_page(
         request, team, form=form, status=400 if getattr(form, "problems", None) else 200
     )
@@ -69,7 +59,7 @@ def team_delivery_page(request, team, *, form=None, token_form=None, new_token=N
     data = measured(team, start, end, buckets)
     response = render(
         request,
-        "delivery/team.html",
+        "assessments/delivery.html",
         {
             "team": team,
             "member": member,
@@ -94,44 +84,6 @@ def team_delivery_page(request, team, *, form=None, token_form=None, new_token=N
     return response
 
 
-LEVEL_HEIGHT = {"Low": 25, "Medium": 50, "High": 75, "Elite": 100}
-LEVEL_NAME = {height: name for name, height in LEVEL_HEIGHT.items()}
-
-
-def team_summary(team, today) -> dict:
-    """What the team page shows of the team's delivery data: the level each key metric's
-    data reached month by month (a chart, and the numbers as a table), and the last arrival
-    of each kind of data. The caller has checked the user may read the team."""
-    receipts = last_receipts(team)
-    if not receipts:
-        return {"receipts": ()}  # nothing more to read
-    assessment, _ = claimed(team)
-    framework = measuring_framework(assessment)
-    months = monthly(team, framework, today, receipt=max(r.pk for r in receipts))
-    labels = [row["month"].strftime("%b %Y") for row in months]
-    chart = trend_chart(
-        labels,
-        [
-            (
-                metric.name,
-                f"series-d{n}",
-                [LEVEL_HEIGHT.get(row["metrics"].levels[metric.code]) for row in months],
-            )
-            for n, metric in enumerate(key_metrics.KEY_METRICS, start=1)
-        ],
-        ticks=LEVEL_NAME,
-        text=lambda value: LEVEL_NAME.get(value, "none"),
-    )
-    return {
-        "months": months,
-        "labels": labels,
-        "chart": chart if months else None,
-        "metrics": key_metrics.KEY_METRICS,
-        "receipts": receipts,
-        "levels_from": framework,
-    }
-
-
 @require_POST
 @login_required
 def team_tokens(request, slug):
@@ -141,7 +93,7 @@ def team_tokens(request, slug):
     team = get_team_for(request.user, slug)
     if not may_change(request.user, team.pk):
         messages.error(request, f"Only members of {team} can manage its API tokens.")
-        return redirect("delivery:team", team.slug)
+        return redirect("assessments:delivery", team.slug)
     revoke = id_param(request.POST.get("revoke"))
     if "revoke" in request.POST:
         revoked = TeamToken.objects.filter(team=team, pk=revoke, revoked_at__isnull=True).update(
@@ -151,7 +103,7 @@ def team_tokens(request, slug):
             messages.success(request, "The token is revoked: requests with it are refused now.")
         else:
             messages.error(request, "No such token of this team, or it was already revoked.")
-        return redirect(reverse("delivery:team", args=[team.slug]) + "#tokens")
+        return redirect(reverse("assessments:delivery", args=[team.slug]) + "#tokens")
     form = TokenForm(request.POST)
     if not form.is_valid():
         return team_delivery_page(request, team, token_form=form, status=400)

@@ -1,13 +1,11 @@
-"""The API's reads: the teams, assessments and results a signed-in user may see, by the one
-access rule (`visible_to`, `get_team_for`, `get_assessment_for`), and a submitted
-assessment's result as the very document of its JSON download (exports.result_json).
+"""The API's reads of assessments: the assessments and results a signed-in user may see, by
+the one access rule (`visible_to`, `get_team_for`, `get_assessment_for`), a team with its
+assessments, and a submitted assessment's result as the very document of its JSON download
+(exports.result_json).
 
-A team token reaches only its own team's delivery endpoints (permissions.team_for), so
+A team token reaches only its own team's delivery endpoints (teams.api.permissions), so
 these answer it 403. Another team's data is "not found", as on the pages."""
 
-import re
-
-from django.db.models.functions import Lower
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,26 +15,18 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from assessments.exports import result_json_of
-from assessments.models import Assessment, Team
-from assessments.selectors import (
-    get_assessment_for,
-    get_submitted_for,
-    get_team_for,
-)
 from frameworks.params import id_param
+from teams.api.reads import SESSION_ONLY, ReadPagination, ReadView, TeamSerializer, slug_param
+from teams.selectors import get_team_for
 
-from .permissions import SignedIn
+from ..exports import result_json_of
+from ..models import Assessment
+from ..selectors import get_assessment_for, get_submitted_for
 
-# Only the session may read: the schema names no other way in.
-SESSION_ONLY = [{"cookieAuth": []}]
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 # What a list of assessments reads: never the stored result, which only /results/ sends.
 SUMMARY_FIELDS = (
     "pk",
@@ -55,31 +45,6 @@ SUMMARY_FIELDS = (
 )
 
 
-class ReadPagination(PageNumberPagination):
-    """Pages of 50 rows (`?page_size=` up to 200). A page number that cannot be one is
-    refused (400); one past the last page is not found (404)."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param, "1")
-        number = id_param(raw)
-        if number is None:
-            raise ValidationError({self.page_query_param: "A page number: 1, 2, 3 and so on."})
-        return number
-
-
-def _slug_param(request, name: str) -> str | None:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    if not SLUG.fullmatch(raw):
-        raise ValidationError({name: "A slug: letters, digits, hyphens and underscores."})
-    return raw
-
-
 def _assessment_id(pk) -> int:
     """The path's id, if a database id could be it: a larger number is not found either."""
     number = id_param(pk)
@@ -95,14 +60,6 @@ class FrameworkRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     version = serializers.CharField()
     name = serializers.CharField()
-
-
-class TeamSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api-team", lookup_field="slug", lookup_url_kwarg="slug"
-    )
 
 
 class AssessmentSerializer(serializers.Serializer):
@@ -171,25 +128,6 @@ class ResultDocumentSerializer(serializers.Serializer):
 # The views -------------------------------------------------------------------------------
 
 
-class ReadView:
-    """Reads only (GET, HEAD, OPTIONS), for a signed-in session."""
-
-    permission_classes = [SignedIn]
-    http_method_names = ["get", "head", "options"]
-
-
-@extend_schema(auth=SESSION_ONLY)
-class TeamListView(ReadView, generics.ListAPIView):
-    """The teams the user may read, by name."""
-
-    serializer_class = TeamSerializer
-    pagination_class = ReadPagination
-
-    def get_queryset(self):
-        teams = Team.objects.visible_to(self.request.user).only("slug", "name")
-        return teams.order_by(Lower("name"), "pk")
-
-
 @extend_schema(auth=SESSION_ONLY)
 class TeamDetailView(ReadView, generics.RetrieveAPIView):
     """The team, with all its assessments (drafts too), the newest first."""
@@ -231,10 +169,10 @@ class AssessmentListView(ReadView, generics.ListAPIView):
             .with_answered_count()
             .order_by("-pk")
         )
-        team = _slug_param(self.request, "team")
+        team = slug_param(self.request, "team")
         if team is not None:
             assessments = assessments.filter(team__slug=team)
-        framework = _slug_param(self.request, "framework")
+        framework = slug_param(self.request, "framework")
         if framework is not None:
             assessments = assessments.filter(framework__slug=framework)
         return assessments

@@ -39,7 +39,7 @@ class TeamTokenAuthentication(BaseAuthentication):
 class TeamTokenScheme(OpenApiAuthenticationExtension):
     """How the OpenAPI schema describes a team token."""
 
-    target_class = "delivery.api.authentication.TeamTokenAuthentication"
+    target_class = "teams.api.authentication.TeamTokenAuthentication"
     name = "teamToken"
 
     def get_security_definition(self, auto_schema):

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from .models import Membership, Team, TeamToken
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "member_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    @admin.display(description="members")
+    def member_count(self, obj):
+        return obj.memberships.count()
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    verbose_name = "team membership"
+    verbose_name_plural = "team memberships"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithTeamsAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserMembershipInline]
+
+
+@admin.register(TeamToken)
+class TeamTokenAdmin(admin.ModelAdmin):
+    """Tokens are made with `manage.py create_team_token` (the key is shown once); here
+    staff see them and revoke them by setting "revoked at"."""
+
+    list_display = ["name", "team", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["team"]
+    readonly_fields = ["team", "name", "prefix", "created_by", "created_at", "last_used_at"]
+    fields = [*readonly_fields, "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False

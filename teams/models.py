@@ -1,0 +1,159 @@
+"""Teams, their members, and the one access rule; the team tokens that a team's CI uses.
+
+The access rule lives here, once: `team_access` says which teams' data a user may see or
+change (and `may_change` says it of one team already read). Every app's querysets apply it
+along the relation that leads to the team (`visible_to(user)`, `changeable_by(user)`), so
+pages, downloads, the API, forms and services never restate membership.
+
+The tables keep the names they had when these models lived in `assessments` and `delivery`.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+VIEW_ALL_TEAMS = "teams.view_all_teams"
+
+
+def sees_every_team(user) -> bool:
+    """Whether the user may read every team's assessments without being a member: the
+    organisation viewer's permission (Team.Meta), given directly or through a group, and
+    every active superuser. Django's ModelBackend reads a user's permissions once per
+    user object, that is once per request."""
+    return user.has_perm(VIEW_ALL_TEAMS)
+
+
+def member_team_ids(user) -> frozenset[int]:
+    """The ids of the user's teams, read once per user object and kept on it, as Django's
+    ModelBackend keeps a user's permissions: a request's user is loaded anew for every
+    request, so a membership change counts from the next request on."""
+    teams = getattr(user, "_member_team_ids", None)
+    if teams is None:
+        rows = Membership.objects.filter(user=user).order_by().values_list("team_id", flat=True)
+        teams = user._member_team_ids = frozenset(rows)
+    return teams
+
+
+def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -> Q:
+    """THE access rule, as a filter on the team field `team` of the model queried ("pk" for
+    Team itself, "team" for Assessment, "assessment__team" for Answer).
+
+    - Reading: members of the team, and users who see every team (the permission
+      `teams.view_all_teams`: organisation viewers, and superusers).
+    - Changing (starting, answering, submitting): members of the team only, whatever
+      their other permissions: nobody writes a team's answers through the site but its
+      members, superusers included. `is_staff` grants the admin, and nothing here.
+    - Nobody who is not signed in and active sees anything.
+
+    The user's teams come from member_team_ids (read once per request), or with `inline`,
+    from a join to the user's membership in the filtered query itself, for a lookup of one
+    row by a request that needs nothing else of them (a save).
+    """
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if not change and sees_every_team(user):
+        return Q()
+    if inline:
+        return Q(**{f"{team}__memberships__user": user})
+    return Q(**{f"{team}__in": sorted(member_team_ids(user))})
+
+
+def may_change(user, team_id: int) -> bool:
+    """The access rule for one team already read: may the user change its assessments?"""
+    return user.is_authenticated and user.is_active and team_id in member_team_ids(user)
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Teams whose assessments the user may read."""
+        return self.filter(team_access(user, change=False))
+
+    def changeable_by(self, user):
+        """Teams whose assessments the user may start, answer and submit."""
+        return self.filter(team_access(user, change=True))
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            (
+                "view_all_teams",
+                "Can read every team's assessments, results and overview (organisation viewer)",
+            )
+        ]
+        # Lists of teams (the overview, above all) sort by name regardless of case.
+        indexes = [models.Index(Lower("name"), name="team_name_lower")]
+        db_table = "assessments_team"
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="membership_unique"),
+        ]
+        db_table = "assessments_membership"
+
+    def __str__(self):
+        return f"{self.user} in {self.team}"
+
+
+class TeamToken(models.Model):
+    """A credential for one team's delivery endpoints of the API, for its CI to report
+    deployments and incidents. The token itself is shown once, when it is made; only its
+    SHA-256 digest is kept, with a short prefix to recognise it by."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, such as 'GitHub Actions'.")
+    prefix = models.CharField(max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team_id", "-created_at"]
+        db_table = "delivery_teamtoken"
+
+    def __str__(self):
+        return f"{self.team} · {self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @classmethod
+    def issue(cls, *, team, name: str, user=None) -> tuple["TeamToken", str]:
+        """A new token for the team, and its key (to show once)."""
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            team=team, name=name, prefix=key[:8], digest=cls.digest_of(key), created_by=user
+        )
+        return token, key
