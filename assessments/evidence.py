@@ -8,7 +8,14 @@ from __future__ import annotations
 import dataclasses
 
 from delivery import metrics
-from delivery.selectors import bounded_framework, kept_window, last_receipts, monthly
+from delivery.selectors import (
+    bounded_framework,
+    buckets_of,
+    has_data,
+    last_receipts,
+    measure,
+    monthly,
+)
 from frameworks import key_metrics
 from frameworks.models import Framework
 from frameworks.tree import framework_tree
@@ -77,15 +84,13 @@ def measured_block(team, framework: Framework, metric_levels: dict[str, str], wh
     """What a result stores at submission beside the answers: the team's measured key
     metrics for the 91 days up to `when`, each set beside its answered level. None for a
     framework that asks about no key metric or gives no measured bounds, and for a team that
-    has sent no delivery data: there is nothing to set beside its answers. The same kept
-    measurement the answer page showed that day (one query when kept, four otherwise)."""
+    has sent no delivery data: there is nothing to set beside its answers. Counted from the
+    committed data in the submitting transaction, as the answer page counts it."""
     tree = framework_tree(framework)
-    if not tree.key_metric_domains or not tree.measured_buckets:
+    if not tree.key_metric_domains or not tree.measured_buckets or not has_data(team):
         return None
     start, end = metrics.default_window(when.date())
-    data = kept_window(team, framework, start, end, when.date())
-    if data is None:
-        return None
+    data = measure(team, start, end, tree.measured_buckets)
     rows = claims_against_data(metric_levels, data)
     values = dataclasses.asdict(data)
     for name in ("start", "end", "levels", "scores"):
@@ -112,7 +117,7 @@ def team_summary(team, today) -> dict:
         return {"receipts": ()}  # nothing more to read
     assessment, _ = claimed(team)
     framework = measuring_framework(assessment)
-    months = monthly(team, framework, today, receipt=max(r.pk for r in receipts))
+    months = monthly(team, buckets_of(framework), today)
     labels = [row["month"].strftime("%b %Y") for row in months]
     chart = trend_chart(
         labels,

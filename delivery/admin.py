@@ -5,8 +5,8 @@ from .models import Change, Deployment, Incident, Receipt
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Delivery data arrives only by import and API (services.delivery_store), each arrival
-    with a receipt that the pages' caches key on; here staff may look, not write. A wrong
-    row is corrected by sending it again with the same id."""
+    with a receipt and the changes' derived lead times written with it; here staff may
+    look, not write. A wrong row is corrected by sending it again with the same id."""
 
     def has_add_permission(self, request):
         return False

@@ -1,13 +1,15 @@
-"""DORA's key metrics measured from delivery records: pure functions over plain rows (no ORM).
+"""DORA's key metrics from a team's delivery records: the rules, and the pure step from what
+the database counted over a window (aggregates.py) to values and levels.
 
 The rules, over a window of whole UTC days, start to end inclusive:
 - Only production deployments count, and only changes that production shipped.
 - Deployments: production deployments finished in the window, whatever their status.
   Deployment frequency is that count per week of the window (0.0 when there were none: that
   is a measurement, not a missing one).
-- Lead time: for each change first shipped by a successful production deployment finished in
-  the window, the hours from its commit to that deployment. Values of zero or less are clock
-  or import errors and are left out. The median is reported.
+- Lead time: for each change shipped by a successful production deployment finished in the
+  window, the hours from its commit to that deployment (Change.lead_time, written with the
+  rows). Values of zero or less are clock or import errors and are left out. The median is
+  reported.
 - Failed deployments: production deployments in the window that failed, or that an incident
   names as its cause (whenever that incident opened). Change failure rate is their share of
   the deployments.
@@ -28,8 +30,6 @@ reported value.
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -52,27 +52,19 @@ HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
-class DeploymentRow:
-    id: str
-    environment: str
-    finished_at: datetime
-    status: str  # "success" or "failure"
-    rework: bool  # an unplanned deployment to fix a user-facing problem
+class Counts:
+    """What the database counted over one window (aggregates.window_counts): the figures
+    every value of Metrics is derived from."""
 
-
-@dataclass(frozen=True)
-class ChangeRow:
-    id: str
-    committed_at: datetime
-    deployment_id: str | None  # the deployment that first shipped it
-
-
-@dataclass(frozen=True)
-class IncidentRow:
-    id: str
-    opened_at: datetime
-    resolved_at: datetime | None
-    deployment_id: str | None  # the deployment that caused it
+    start: date
+    end: date
+    deployments: int  # production deployments finished in the window
+    failed_deployments: int  # of those, failed or named by an incident
+    reworked: int  # of those, rework
+    changes_measured: int  # changes with a lead time above zero, shipped in the window
+    lead_time_hours_median: float | None
+    incidents_resolved: int  # incidents resolved in the window
+    recovery_time_hours_median: float | None
 
 
 @dataclass(frozen=True)
@@ -117,76 +109,50 @@ def level(metric: str, value: float | None, buckets: Buckets) -> str | None:
     return bucket.label if bucket else None
 
 
-def compute(
-    deployments: Iterable[DeploymentRow],
-    changes: Iterable[ChangeRow],
-    incidents: Iterable[IncidentRow],
-    start: date,
-    end: date,
-    buckets: Buckets,
-) -> Metrics:
-    """The key metrics for production over the days start to end (UTC, both included), with
-    levels from the buckets given.
+def nothing_measured(start: date) -> Counts:
+    """A window of no days (it ends the day before it starts): no value has anything to
+    stand on, not even a frequency of zero."""
+    return Counts(start, start - timedelta(days=1), 0, 0, 0, 0, None, 0, None)
+
+
+def median(middle: list[float]) -> float | None:
+    """The median from the middle value of an ordered sample (odd count) or the middle two
+    (even count), as the database reads them; None for an empty sample."""
+    return sum(middle) / len(middle) if middle else None
+
+
+def summarise(counts: Counts, buckets: Buckets) -> Metrics:
+    """The key metrics of a window from its counts, with levels from the buckets given.
 
     A window whose end is before its start has no days: its frequency has no value and no level.
     """
-    lower, upper = window_bounds(start, end)
-    incidents = list(incidents)
-
-    def in_window(moment: datetime | None) -> bool:
-        # Aware datetimes compare as instants, so a 23:30 -05:00 finish is the next UTC day.
-        return moment is not None and lower <= moment < upper
-
-    shipped = [d for d in deployments if d.environment == PRODUCTION and in_window(d.finished_at)]
-    count = len(shipped)
-    by_id = {d.id: d for d in shipped}
-
-    days = (end - start).days + 1
+    count = counts.deployments
+    days = (counts.end - counts.start).days + 1
     frequency = count * 7 / days if days > 0 else None
-
-    lead_times = []
-    for change in changes:
-        deployment = by_id.get(change.deployment_id)
-        if deployment is None or deployment.status != SUCCESS:
-            continue
-        hours = (deployment.finished_at - change.committed_at) / HOUR
-        if hours > 0:
-            lead_times.append(hours)
-    lead_time = statistics.median(lead_times) if lead_times else None
-
-    caused_incidents = {i.deployment_id for i in incidents if i.deployment_id is not None}
-    failed = sum(1 for d in shipped if d.status == FAILURE or d.id in caused_incidents)
-    failure_rate = failed / count if count else None
-
-    restore_times = [
-        (i.resolved_at - i.opened_at) / HOUR for i in incidents if in_window(i.resolved_at)
-    ]
-    restore_time = statistics.median(restore_times) if restore_times else None
-
-    reworked = sum(1 for d in shipped if d.rework)
-    rework_rate = reworked / count if count else None
-
-    enough_changes = len(lead_times) >= MIN_CHANGES_FOR_LEAD_TIME
-    enough_deployments = count >= MIN_DEPLOYMENTS_FOR_FAILURE_RATE
-    enough_incidents = len(restore_times) >= MIN_INCIDENTS_FOR_RESTORE
+    failure_rate = counts.failed_deployments / count if count else None
+    rework_rate = counts.reworked / count if count else None
+    lead_time = counts.lead_time_hours_median
+    restore_time = counts.recovery_time_hours_median
     rated = {
         "deployment_frequency": frequency,
-        "lead_time": lead_time if enough_changes else None,
-        "change_failure_rate": failure_rate if enough_deployments else None,
-        "time_to_restore": restore_time if enough_incidents else None,
+        "lead_time": lead_time if counts.changes_measured >= MIN_CHANGES_FOR_LEAD_TIME else None,
+        "change_failure_rate": failure_rate if count >= MIN_DEPLOYMENTS_FOR_FAILURE_RATE else None,
+        "time_to_restore": restore_time
+        if counts.incidents_resolved >= MIN_INCIDENTS_FOR_RESTORE
+        else None,
     }
     found = {code: bucket_for(code, value, buckets.get(code, ())) for code, value in rated.items()}
     return Metrics(
-        start=start,
-        end=end,
+        start=counts.start,
+        end=counts.end,
         deployments=count,
         deployment_frequency_per_week=frequency,
         lead_time_hours_median=lead_time,
-        changes_measured=len(lead_times),
+        changes_measured=counts.changes_measured,
         change_failure_rate=failure_rate,
-        failed_deployments=failed,
+        failed_deployments=counts.failed_deployments,
         recovery_time_hours_median=restore_time,
-        incidents_resolved=len(restore_times),
+        incidents_resolved=counts.incidents_resolved,
         rework_rate=rework_rate,
         levels={code: bucket.label if bucket else None for code, bucket in found.items()},
         scores={code: bucket.score if bucket else None for code, bucket in found.items()},

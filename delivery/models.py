@@ -71,6 +71,12 @@ class Change(models.Model):
     deployment_id = models.CharField(
         "deployment", max_length=200, blank=True, help_text="The deployment that first shipped it."
     )
+    # Derived from the deployment it names, by the code that writes either of them
+    # (services.delivery_store), in the same transaction: when that deployment finished, if
+    # it is a successful production one, and the change's lead time to it. The metrics read
+    # them from an index (aggregates.window_counts) rather than joining the two tables.
+    shipped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lead_time = models.DurationField(null=True, blank=True, editable=False)
     receipt = receipt_field()
 
     objects = DeliveryQuerySet.as_manager()
@@ -79,7 +85,10 @@ class Change(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "external_id"], name="change_unique_id")
         ]
-        indexes = [models.Index(fields=["team", "deployment_id"], name="change_deployment")]
+        indexes = [
+            models.Index(fields=["team", "deployment_id"], name="change_deployment"),
+            models.Index(fields=["team", "shipped_at", "lead_time"], name="change_lead_time"),
+        ]
 
     def __str__(self):
         return f"{self.team} · {self.external_id}"
@@ -106,6 +115,7 @@ class Incident(models.Model):
                 name="incident_resolved_after_opened",
             ),
         ]
+        indexes = [models.Index(fields=["team", "resolved_at"], name="incident_resolved")]
 
     def __str__(self):
         return f"{self.team} · {self.external_id}"

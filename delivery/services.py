@@ -3,7 +3,9 @@
 import itertools
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 
+from .metrics import PRODUCTION, SUCCESS
 from .models import Change, Deployment, Incident, Receipt
 
 BATCH = 1000
@@ -54,7 +56,24 @@ def _write(kind: str, team, batch: dict, receipt: Receipt, repeats: list) -> int
         unique_fields=["team", "external_id"],
         update_fields=UPDATABLE[model],
     )
+    if model is Change:
+        _ship(team, Change.objects.filter(team=team, external_id__in=list(batch)))
+    elif model is Deployment:
+        _ship(team, Change.objects.filter(team=team, deployment_id__in=list(batch)))
     return len(batch)
+
+
+def _ship(team, changes) -> None:
+    """Write the changes' derived shipped_at and lead_time (models.Change) from the
+    deployments they name: a change just written, or one naming a deployment just written."""
+    shipping = Deployment.objects.filter(
+        team=team,
+        external_id=OuterRef("deployment_id"),
+        environment=PRODUCTION,
+        status=SUCCESS,
+    ).values("finished_at")[:1]
+    changes.update(shipped_at=Subquery(shipping))
+    changes.update(lead_time=F("shipped_at") - F("committed_at"))
 
 
 @transaction.atomic

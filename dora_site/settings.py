@@ -257,11 +257,6 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 
-# Django's cache, for parts of pages (assessments/fragments.py): per-process memory unless
-# CACHE_URL names a shared one, which a site with several app servers uses
-# (rediscache://host:6379/1, pymemcache://host:11211, or dbcache://dora_cache after
-# `manage.py createcachetable`). Every part is keyed by its viewer and by a change token
-# that database triggers keep, so per-process copies never disagree either.
 def client_address_settings(proxy_count: int) -> dict:
     """How django-axes reads the client's address, through django-ipware.
 
@@ -282,6 +277,10 @@ def client_address_settings(proxy_count: int) -> dict:
     }
 
 
+# Django's cache holds the API's request counts (teams/api/throttles.py) and nothing a page
+# shows: per-process memory unless CACHE_URL names a shared one, which a site with several
+# app servers uses so that they count together (rediscache://host:6379/1,
+# pymemcache://host:11211, or dbcache://dora_cache after `manage.py createcachetable`).
 CACHES = {
     "default": _url(
         "CACHE_URL", "locmemcache://?max_entries=5000", env.cache_url_config, env.CACHE_SCHEMES

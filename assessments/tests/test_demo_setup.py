@@ -39,12 +39,12 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
 
     from delivery.metrics import default_window
     from delivery.models import Deployment, Receipt
-    from delivery.selectors import buckets_of, measured
+    from delivery.selectors import buckets_of, measure
 
     team = users.get(username="demo").teams.get()
     rows = Deployment.objects.filter(team=team).count()
     assert rows > 40 and Receipt.objects.filter(team=team).count() == 3
-    data = measured(team, *default_window(timezone.now().date()), buckets_of(dora))
+    data = measure(team, *default_window(timezone.now().date()), buckets_of(dora))
     assert data.levels["deployment_frequency"] == "High" and data.incidents_resolved >= 1
     call_command("demo_setup", password="another-one", stdout=StringIO(), **local())
     assert Assessment.objects.count() == 4

@@ -12,7 +12,7 @@ from delivery import metrics
 from delivery.forms import DeliveryUploadForm, TokenForm
 from delivery.imports import ImportRefused, import_delivery
 from delivery.models import Receipt
-from delivery.selectors import bucket_texts, buckets_of, last_receipts, measured
+from delivery.selectors import bucket_texts, buckets_of, last_receipts, measure
 from frameworks.params import id_param
 from teams.models import TeamToken, may_change
 from teams.selectors import get_team_for
@@ -56,7 +56,7 @@ def team_delivery_page(request, team, *, form=None, token_form=None, new_token=N
     assessment, claims = claimed(team)
     framework = measuring_framework(assessment)
     buckets = buckets_of(framework)
-    data = measured(team, start, end, buckets)
+    data = measure(team, start, end, buckets)
     response = render(
         request,
         "assessments/delivery.html",

@@ -16,7 +16,7 @@ from teams.api.permissions import team_for, team_token
 
 from .. import metrics
 from ..models import Receipt
-from ..selectors import bounded_framework, measured_kept
+from ..selectors import bounded_framework, buckets_of, measure
 from ..services import Repeated, delivery_store
 from .serializers import DeploymentSerializer, IncidentSerializer, MetricsSerializer
 
@@ -144,7 +144,7 @@ class MetricsView(APIView):
         if (end - start).days > 3660:
             raise ValidationError({"start": "A window of at most ten years, please."})
         framework = bounded_framework()
-        data = measured_kept(team, framework, start, end, timezone.now().date())
+        data = measure(team, start, end, buckets_of(framework))
         result = dataclasses.asdict(data)
         return Response(
             {"team": team.slug, "levels_from": str(framework) if framework else None, **result}

@@ -1,4 +1,6 @@
-"""The key-metric definitions, table-driven, with expectations worked out by hand. No database.
+"""The key-metric definitions, table-driven, with expectations worked out by hand: each row
+set is stored through the one writer of delivery data (services.delivery_store) and measured
+by the database's aggregates (selectors.measure), the path every page and the API take.
 
 Most tests use one week, 1-7 January 2024 (UTC), so the deployment frequency per week is simply
 the number of deployments. Levels come from the buckets the shipped DORA 1.0 fixture carries on
@@ -6,22 +8,21 @@ its headline guidance, read straight from the file: the tables pin that data to 
 thresholds.
 """
 
+import itertools
 import json
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from delivery.metrics import (
-    ChangeRow,
-    DeploymentRow,
-    IncidentRow,
-    compute,
-    default_window,
-    level,
-    window_bounds,
-)
+from delivery.metrics import default_window, level, window_bounds
+from delivery.selectors import measure as measure_team
+from delivery.services import delivery_store
 from frameworks.key_metrics import Bucket
+from teams.models import Team
+
+pytestmark = pytest.mark.django_db
 
 START, END = date(2024, 1, 1), date(2024, 1, 7)
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "dora.json"
@@ -60,24 +61,67 @@ def at(day, hour=12, minute=0, tz=UTC):
     return datetime(2024, 1, 1, hour, minute, tzinfo=tz) + timedelta(days=day - 1)
 
 
+@dataclass(frozen=True)
+class Deploy:
+    external_id: str
+    finished_at: datetime
+    status: str = "success"
+    environment: str = "production"
+    rework: bool = False
+    service: str = "api"
+
+
+@dataclass(frozen=True)
+class Change:
+    external_id: str
+    committed_at: datetime
+    deployment_id: str | None
+
+
+@dataclass(frozen=True)
+class Incident:
+    external_id: str
+    opened_at: datetime
+    resolved_at: datetime | None = None
+    deployment_id: str | None = None
+
+
 def deploy(id, finished_at, status="success", environment="production", rework=False):
-    return DeploymentRow(
-        id=id, environment=environment, finished_at=finished_at, status=status, rework=rework
-    )
+    return Deploy(id, finished_at, status, environment, rework)
 
 
 def change(id, committed_at, deployment_id):
-    return ChangeRow(id=id, committed_at=committed_at, deployment_id=deployment_id)
+    return Change(id, committed_at, deployment_id)
 
 
 def incident(id, opened_at, resolved_at=None, deployment_id=None):
-    return IncidentRow(
-        id=id, opened_at=opened_at, resolved_at=resolved_at, deployment_id=deployment_id
+    return Incident(id, opened_at, resolved_at, deployment_id)
+
+
+_teams = itertools.count()
+
+
+def measure(deployments=(), changes=(), incidents=(), start=START, end=END, buckets=DORA):
+    """The rows stored for a team of their own, then measured over start..end."""
+    number = next(_teams)
+    team = Team.objects.create(name=f"Measured {number}", slug=f"measured-{number}")
+
+    def rows(items):
+        stored = []
+        for n, item in enumerate(items):
+            row = asdict(item)
+            if "deployment_id" in row:
+                row["deployment_id"] = row["deployment_id"] or ""  # it names none
+            stored.append((n, row))
+        return stored
+
+    delivery_store(
+        team,
+        {"deployments": rows(deployments), "changes": rows(changes), "incidents": rows(incidents)},
+        channel="api",
+        sender="test",
     )
-
-
-def measure(deployments=(), changes=(), incidents=(), start=START, end=END):
-    return compute(deployments, changes, incidents, start, end, DORA)
+    return measure_team(team, start, end, buckets)
 
 
 def production_deployments(count):
@@ -566,7 +610,49 @@ def test_the_shipped_buckets_cover_every_value_from_zero_up_and_give_scores():
 
 
 def test_without_buckets_nothing_has_a_level():
-    metrics = compute(production_deployments(20), (), (), START, END, {})
+    metrics = measure(production_deployments(20), buckets={})
     assert metrics.deployments == 20
     assert set(metrics.levels.values()) == {None}
     assert set(metrics.scores.values()) == {None}
+
+
+# --- each change's stored lead time follows every write, in whatever order rows arrive ---
+
+
+def store(team, kind, items):
+    delivery_store(
+        team,
+        {kind: [(n, {**asdict(item)}) for n, item in enumerate(items)]},
+        channel="upload",
+        sender="test",
+    )
+
+
+def test_a_change_sent_before_its_deployment_counts_once_the_deployment_arrives():
+    team = Team.objects.create(name="Order", slug="order")
+    store(team, "changes", changes_with_lead_times([2, 4, 6], "d0", at(3)))
+    assert measure_team(team, START, END, DORA).changes_measured == 0
+    store(team, "deployments", [deploy("d0", at(3))])
+    data = measure_team(team, START, END, DORA)
+    assert (data.changes_measured, data.lead_time_hours_median) == (3, 4.0)
+
+
+def test_a_deployment_sent_again_as_failed_or_later_moves_its_changes():
+    team = Team.objects.create(name="Again", slug="again")
+    store(team, "deployments", [deploy("d0", at(3))])
+    store(team, "changes", changes_with_lead_times([2, 4, 6], "d0", at(3)))
+    store(team, "deployments", [deploy("d0", at(4))])  # it finished a day later after all
+    assert measure_team(team, START, END, DORA).lead_time_hours_median == 28.0
+    store(team, "deployments", [deploy("d0", at(4), status="failure")])
+    assert measure_team(team, START, END, DORA).changes_measured == 0
+
+
+def test_a_change_sent_again_with_another_commit_time_or_deployment_is_measured_anew():
+    team = Team.objects.create(name="Moved", slug="moved")
+    store(team, "deployments", [deploy("d0", at(3)), deploy("d1", at(5))])
+    store(team, "changes", [change("c", at(3, 10), "d0")])
+    assert measure_team(team, START, END, DORA).lead_time_hours_median == 2.0
+    store(team, "changes", [change("c", at(3, 11), "d0")])
+    assert measure_team(team, START, END, DORA).lead_time_hours_median == 1.0
+    store(team, "changes", [change("c", at(3, 11), "")])
+    assert measure_team(team, START, END, DORA).changes_measured == 0

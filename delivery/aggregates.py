@@ -1,0 +1,173 @@
+"""A team's delivery data counted by the database: the counts and medians that the key
+metrics of a window, or of each month, are derived from (metrics.summarise).
+
+Every figure comes from aggregate queries, in a fixed number of queries however many rows
+there are, and no row is read into Python but the middle one or two of each median. Changes
+carry their lead time (models.Change), so lead times are read from one index. A median is
+read in one of two ways, by what is fastest on both databases:
+- over one window (the metrics endpoint, the delivery page, a result): the count, then the
+  rows in value order at the offset of the middle (middle_of);
+- per month (the team page): each month's values numbered in order by a window function,
+  and only the middle ones read (middles), one query for all the months.
+The caller has checked that the user may read the team.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Case, Count, F, Min, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from . import metrics
+from .models import Change, Deployment, Incident
+
+NO_TIME = timedelta(0)
+
+
+def middle_of(rows, value) -> tuple[list, int]:
+    """The middle value (odd count) or middle two (even count) of `value` over the rows,
+    and how many rows there are (two queries: a count, then the middle in value order)."""
+    count = rows.count()
+    if not count:
+        return [], 0
+    ordered = rows.order_by().annotate(measured=value).order_by("measured")
+    middle = list(ordered.values_list("measured", flat=True)[(count - 1) // 2 : count // 2 + 1])
+    return middle, count
+
+
+def middles(rows, value, group) -> dict:
+    """middle_of per group, in one query: {group: ([middle values], count)}; groups without
+    rows are absent. The rows are numbered in value order within their group (a window
+    function) and only the middle ones read."""
+    numbered = (
+        rows.order_by()
+        .annotate(
+            group_key=group,
+            measured=value,
+            rank=Window(RowNumber(), partition_by=[group], order_by=value.asc()),
+            size=Window(Count("pk"), partition_by=[group]),
+        )
+        .annotate(twice=F("rank") * 2)
+        # The middle: rank = (size + 1) / 2 for an odd size; size / 2 and size / 2 + 1 for
+        # an even one. So 2 x rank lies from size to size + 2.
+        .filter(twice__gte=F("size"), twice__lte=F("size") + 2)
+        .values_list("group_key", "measured", "size")
+    )
+    found: dict = {}
+    for key, middle, size in numbered:
+        found.setdefault(key, ([], size))[0].append(middle)
+    return found
+
+
+def _hours(middle: list[timedelta]) -> float | None:
+    return metrics.median([value / metrics.HOUR for value in middle])
+
+
+def _production(team):
+    return Deployment.objects.filter(team=team, environment=metrics.PRODUCTION)
+
+
+def _named_by_incidents(team):
+    return Incident.objects.filter(team=team).exclude(deployment_id="").values("deployment_id")
+
+
+def _failed(team):
+    return Count(
+        "pk", filter=Q(status=metrics.FAILURE) | Q(external_id__in=_named_by_incidents(team))
+    )
+
+
+def _restore_time():
+    return F("resolved_at") - F("opened_at")
+
+
+def window_counts(team, start: date, end: date) -> metrics.Counts:
+    """What the team's data counts for whole UTC days start..end (five queries)."""
+    low, high = metrics.window_bounds(start, end)
+    totals = (
+        _production(team)
+        .filter(finished_at__gte=low, finished_at__lt=high)
+        .aggregate(
+            deployments=Count("pk"),
+            failed=_failed(team),
+            reworked=Count("pk", filter=Q(rework=True)),
+        )
+    )
+    changes = Change.objects.filter(
+        team=team, shipped_at__gte=low, shipped_at__lt=high, lead_time__gt=NO_TIME
+    )
+    lead, changes_measured = middle_of(changes, F("lead_time"))
+    incidents = Incident.objects.filter(team=team, resolved_at__gte=low, resolved_at__lt=high)
+    restore, incidents_resolved = middle_of(incidents, _restore_time())
+    return metrics.Counts(
+        start=start,
+        end=end,
+        deployments=totals["deployments"],
+        failed_deployments=totals["failed"],
+        reworked=totals["reworked"],
+        changes_measured=changes_measured,
+        lead_time_hours_median=_hours(lead),
+        incidents_resolved=incidents_resolved,
+        recovery_time_hours_median=_hours(restore),
+    )
+
+
+def _month(field: str, bounds: list) -> Case:
+    """The number of the month (of `bounds`, their starts and the end of the last) that the
+    moment in `field` falls in: comparisons the database makes on each row."""
+    return Case(
+        *(When(**{f"{field}__lt": bound, "then": Value(i)}) for i, bound in enumerate(bounds[1:])),
+        default=Value(len(bounds) - 1),
+    )
+
+
+def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts]:
+    """What the team's data counts per month (UTC) for the months beginning on `starts`,
+    the last one ending today: one Counts a month, oldest first (five queries). Months
+    before the team's first production deployment were not reported, not empty: they are
+    windows of no days (nothing measured)."""
+    ends = [following - timedelta(days=1) for following in starts[1:]] + [today]
+    bounds = [metrics.window_bounds(start, start)[0] for start in starts]
+    low, high = bounds[0], metrics.window_bounds(today, today)[1]
+    per_month = {
+        row["month"]: row
+        for row in _production(team)
+        .filter(finished_at__gte=low, finished_at__lt=high)
+        .values(month=_month("finished_at", bounds))
+        .annotate(
+            deployments=Count("pk"),
+            failed=_failed(team),
+            reworked=Count("pk", filter=Q(rework=True)),
+        )
+        .order_by()
+    }
+    changes = Change.objects.filter(
+        team=team, shipped_at__gte=low, shipped_at__lt=high, lead_time__gt=NO_TIME
+    )
+    lead = middles(changes, F("lead_time"), _month("shipped_at", bounds))
+    incidents = Incident.objects.filter(team=team, resolved_at__gte=low, resolved_at__lt=high)
+    restore = middles(incidents, _restore_time(), _month("resolved_at", bounds))
+    first = _production(team).aggregate(first=Min("finished_at"))["first"]
+    result = []
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        totals = per_month.get(i, {})
+        lead_middle, changes_measured = lead.get(i, ([], 0))
+        restore_middle, incidents_resolved = restore.get(i, ([], 0))
+        if first is None or metrics.window_bounds(start, end)[1] <= first:
+            result.append(metrics.nothing_measured(start))
+            continue
+        result.append(
+            metrics.Counts(
+                start=start,
+                end=end,
+                deployments=totals.get("deployments", 0),
+                failed_deployments=totals.get("failed", 0),
+                reworked=totals.get("reworked", 0),
+                changes_measured=changes_measured,
+                lead_time_hours_median=_hours(lead_middle),
+                incidents_resolved=incidents_resolved,
+                recovery_time_hours_median=_hours(restore_middle),
+            )
+        )
+    return result
