@@ -421,22 +421,3 @@ def team_profiles(user, page_number: int, per_page: int):
     )
     cells = {(r["team_id"], r["framework_id"]): r for r in latest}
     return page, rows, columns, cells
-
-
-def teams_without_result(user, framework_id: int | None):
-    """The teams the user may read that have no submitted result (of the framework)."""
-    latest = Assessment.objects.latest()
-    if framework_id is not None:
-        latest = latest.filter(framework_id=framework_id)
-    return Team.objects.visible_to(user).exclude(pk__in=latest.values("team_id"))
-
-
-def draft_counts(team_ids) -> dict[int, int]:
-    return dict(
-        Assessment.objects.drafts()
-        .filter(team_id__in=list(team_ids))
-        .order_by()
-        .values("team")
-        .annotate(n=Count("pk"))
-        .values_list("team", "n")
-    )

@@ -11,49 +11,58 @@ from frameworks.models import Framework
 from frameworks.params import choice_param, id_param, page_param
 
 from ..exports import overview_csv_lines
-from ..overview import SORTS, Overview
-from ..overview import body as overview_body
+from ..overview import (
+    SORT_LABELS,
+    SORTS,
+    metric_names,
+    overview_row,
+    overview_rows,
+    overview_summary,
+)
 from ..pagination import links
 from ..selectors import team_profiles
 
 PAGE_SIZE = 25
 
 
-def _overview(request) -> Overview:
-    return Overview(
-        request.user,
-        framework_id=id_param(request.GET.get("framework")),
-        sort=choice_param(request.GET.get("sort"), SORTS, "team"),
-        descending=request.GET.get("dir") == "desc",
-        now=timezone.now(),
-        page_number=page_param(request.GET.get("page")),
-    )
+def _choices(request) -> dict:
+    return {
+        "framework_id": id_param(request.GET.get("framework")),
+        "sort": choice_param(request.GET.get("sort"), SORTS, "team"),
+        "descending": request.GET.get("dir") == "desc",
+    }
 
 
 @require_safe
 @login_required
 def overview(request):
-    rows = _overview(request)
-    framework_id = "" if rows.framework_id is None else str(rows.framework_id)
-    direction = "desc" if rows.descending else "asc"
-    page = Paginator(rows, PAGE_SIZE).get_page(rows.page_number)
-    summary = rows.summary()
-    frameworks = [(f.pk, str(f)) for f in Framework.objects.published().only("name", "version")]
-    query = f"framework={framework_id}&sort={rows.sort}&dir={direction}&"
-    context = overview_body(
-        list(page.object_list),
-        summary.level_counts,
-        summary.due_count,
-        rows.sort,
-        direction,
-        framework_id,
-        frameworks,
-        links(page, query),
-    )
+    chosen = _choices(request)
+    now = timezone.now()
+    rows = overview_rows(request.user, **chosen)
+    page = Paginator(rows, PAGE_SIZE).get_page(page_param(request.GET.get("page")))
+    summary = overview_summary(request.user, framework_id=chosen["framework_id"], now=now)
+    framework_id = "" if chosen["framework_id"] is None else str(chosen["framework_id"])
+    direction = "desc" if chosen["descending"] else "asc"
+    query = f"framework={framework_id}&sort={chosen['sort']}&dir={direction}&"
+    page.object_list = [overview_row(row, now) for row in page.object_list]
     return render(
         request,
         "assessments/overview.html",
-        context | {"page": page, "body": "assessments/overview_body.html", "nav": "overview"},
+        {
+            "rows": page.object_list,
+            "level_counts": summary.level_counts,
+            "due_count": summary.due_count,
+            "sort": chosen["sort"],
+            "sort_columns": [(key, SORT_LABELS[key]) for key in SORTS],
+            "direction": direction,
+            "framework_id": framework_id,
+            "frameworks": [
+                (f.pk, str(f)) for f in Framework.objects.published().only("name", "version")
+            ],
+            "page": page,
+            "links": links(page, query),
+            "nav": "overview",
+        },
     )
 
 
@@ -70,18 +79,20 @@ def overview_teams(request):
         "cells": cells,
         "page": page,
         "links": links(page),
-        "body": "assessments/overview_teams_body.html",
         "nav": "overview",
     }
-    return render(request, "assessments/overview.html", context)
+    return render(request, "assessments/overview_teams.html", context)
 
 
 @require_safe
 @login_required
 def overview_csv(request):
-    rows = _overview(request)
+    """Every row of the overview, streamed: the rows are read a chunk at a time."""
+    chosen = _choices(request)
+    now = timezone.now()
+    rows = (overview_row(row, now) for row in overview_rows(request.user, **chosen).iterator(500))
     response = StreamingHttpResponse(
-        overview_csv_lines(rows.rows(), rows.metric_names()),
+        overview_csv_lines(rows, metric_names(request.user, chosen["framework_id"])),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="overview.csv"'
