@@ -36,9 +36,9 @@ def metric_history(recent: list[dict]) -> list[dict]:
 
 
 def trend(rows: list[dict]) -> dict:
-    """The team page's trend part (templates/assessments/team_trend.html): the chart of
-    the latest results and the key metrics over time, oldest first. `rows` carry the stored
-    result's domains and metrics as JSON text (selectors.team_recent_results)."""
+    """The team page's trend (templates/assessments/team_body.html): the chart of the
+    latest results and the key metrics over time, oldest first. `rows` carry the stored
+    result's domains and metrics as JSON text (selectors.team_history)."""
     recent = [
         {
             **row,

@@ -8,8 +8,6 @@ a few filters named as Django's are); each app adds its own filters and globals 
 this package imports no app.
 """
 
-import datetime
-from functools import lru_cache
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -18,88 +16,28 @@ from crispy_forms.utils import render_crispy_form
 from django.apps import apps
 from django.contrib.messages import get_messages
 from django.template.backends.jinja2 import Jinja2, Template
+from django.template.defaultfilters import date as date_filter
 from django.templatetags.static import static
 from django.test.signals import template_rendered
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat, timezone
-from django.utils.dates import MONTHS, MONTHS_3
+from django.urls import reverse
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.text import slugify
+from django.utils.timezone import template_localtime
 from jinja2 import Environment, StrictUndefined, pass_context
 from markupsafe import escape
 
 
-@lru_cache(maxsize=8192)
-def _reverse(name: str, args: tuple, urlconf, prefix: str) -> str:
-    return reverse(name, args=args, urlconf=urlconf)
-
-
 def url(name: str, *args) -> str:
     """reverse(name, args): a link to a named URL, refused (NoReverseMatch) for arguments
-    that its pattern refuses. Answers are remembered per URLconf and script prefix (a list
-    links many rows, and reversing costs more than rendering a row); refusals are not."""
-    return _reverse(name, args, get_urlconf(), get_script_prefix())
-
-
-# Django's date format characters that date() formats itself, each from a local datetime;
-# any other character (or an escape) leaves the whole format to Django's dateformat.
-_DATE_PARTS = {
-    "d": lambda v, names: f"{v.day:02d}",
-    "j": lambda v, names: str(v.day),
-    "m": lambda v, names: f"{v.month:02d}",
-    "n": lambda v, names: str(v.month),
-    "M": lambda v, names: names[0][v.month],
-    "F": lambda v, names: names[1][v.month],
-    "Y": lambda v, names: f"{v.year:04d}",
-    "y": lambda v, names: f"{v.year % 100:02d}",
-    "H": lambda v, names: f"{v.hour:02d}",
-    "G": lambda v, names: str(v.hour),
-    "i": lambda v, names: f"{v.minute:02d}",
-    "s": lambda v, names: f"{v.second:02d}",
-}
-
-
-@lru_cache(maxsize=64)
-def _date_parts(fmt: str) -> tuple | None:
-    """The format as formatters and literal text, or None when Django must format it."""
-    if "\\" in fmt:
-        return None
-    parts = []
-    for char in fmt:
-        if char in _DATE_PARTS:
-            parts.append(_DATE_PARTS[char])
-        elif char.isascii() and char.isalpha():
-            return None
-        else:
-            parts.append(char)
-    return tuple(parts)
-
-
-@lru_cache(maxsize=16)
-def _month_names(language) -> tuple:
-    """Month names as Django's date format gives them ("M" and "F"), in `language`."""
-    return (
-        [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)],
-        [""] + [str(MONTHS[m]) for m in range(1, 13)],
-    )
+    that its pattern refuses."""
+    return reverse(name, args=args)
 
 
 def date(value, fmt: str = "j M Y") -> str:
-    """Django's date filter: `fmt` in Django's date format, in the site's time zone.
-
-    The common format characters are formatted here, as Django formats them, because a
-    list's dates would otherwise cost more than the rest of its rows; a test holds the two
-    to the same output."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)  # a plain date is a day already
-    parts = _date_parts(fmt)
-    if parts is None:
-        return dateformat.format(value, fmt)
-    names = _month_names(get_language())
-    return "".join(part if isinstance(part, str) else part(value, names) for part in parts)
+    """Django's date filter, `fmt` in Django's date format, in the site's time zone (which
+    Django's own templates convert to before the filter)."""
+    return date_filter(template_localtime(value), fmt)
 
 
 def signed(value, digits: int = 1) -> str:
@@ -168,6 +106,7 @@ def environment(**options) -> Environment:
             "linebreaksbr": linebreaksbr,
             "urlize_notes": urlize_notes,
             "paragraphs": paragraphs,
+            "slugify": slugify,
         }
     )
     for module in _app_templating():

@@ -1,12 +1,7 @@
 """Filters for the site's Jinja2 templates about framework content: percentages (weights,
-level bounds and scores) and level badges. Found by dora_site.jinja2's environment."""
+level bounds and scores). Found by dora_site.jinja2's environment."""
 
 from decimal import ROUND_DOWN, Decimal
-from functools import lru_cache
-
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.text import slugify
 
 
 def truncated(value, places: int = 1) -> str:
@@ -38,12 +33,4 @@ def percent(value, places: int | None = 1, missing: str = "–") -> str:
     return f"{truncated(value, places)}%"
 
 
-@lru_cache(maxsize=128)
-def level_badge(level) -> SafeString:
-    """A maturity or performance level as a coloured badge ("Not scored" when empty)."""
-    if not level:
-        return format_html('<span class="badge level-badge level-unknown">{}</span>', "Not scored")
-    return format_html('<span class="badge level-badge level-{}">{}</span>', slugify(level), level)
-
-
-FILTERS = {"percent": percent, "number": number, "level_badge": level_badge}
+FILTERS = {"percent": percent, "number": number}

@@ -154,13 +154,12 @@ def test_the_team_page_costs_the_same_queries_however_many_assessments(
     client_for(client, people[0])
     url = reverse("assessments:team_detail", args=["apollo"])
     # session, user, the user's teams, team, frameworks, drafts, members, the history's
-    # first page (which holds the chart's rows too; and its count, once it is longer
-    # than a page)
-    # (+2 everywhere: the user's permissions, own and through groups, which Django's
-    # ModelBackend reads once per request to tell whether the user sees every team)
+    # count and first page (which holds the chart's rows too)
+    # (+2: the user's permissions, own and through groups, which Django's ModelBackend
+    # reads once per request to tell whether the user sees every team)
     # (+1: the published frameworks, to tell which is due next)
     # (+1: the team's latest delivery data receipts; it has none, so nothing more)
-    with django_assert_num_queries(12 if count <= 20 else 13):
+    with django_assert_num_queries(13):
         client.get(url)
 
 

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from frameworks.params import page_param
 from teams.models import member_team_ids, sees_every_team
 
-from ..pagination import links, page_of
+from ..pagination import links
 from ..selectors import dashboard_assessments, minutes_left, question_totals
 
 PAGE_SIZE = 20
@@ -17,9 +18,8 @@ def dashboard(request):
     has_teams = bool(member_team_ids(request.user)) or sees_every_team(request.user)
     context = {"has_teams": has_teams, "nav": "dashboard"}
     if has_teams:
-        page = page_of(
-            dashboard_assessments(request.user), page_param(request.GET.get("page")), PAGE_SIZE
-        )
+        paginator = Paginator(dashboard_assessments(request.user), PAGE_SIZE)
+        page = paginator.get_page(page_param(request.GET.get("page")))
         rows = list(page.object_list)
         context |= {
             "page": page,

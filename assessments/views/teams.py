@@ -12,7 +12,7 @@ from teams.selectors import get_team_for, team_members
 
 from ..evidence import team_summary
 from ..history import trend
-from ..pagination import links, page_of
+from ..pagination import links
 from ..selectors import (
     HISTORY_CHART_SIZE,
     due_next,
@@ -48,7 +48,7 @@ def _history(team, frameworks: list[dict], chosen: int | None, number: int) -> d
     if framework is None:
         return {"framework": None}
     history = team_history(team, framework["pk"])
-    page = page_of(history, number, PAGE_SIZE)
+    page = Paginator(history, PAGE_SIZE).get_page(number)
     rows = list(page.object_list)
     # The chart shows the latest results: on the first page, the rows read already.
     latest = rows if page.number == 1 else list(history[:HISTORY_CHART_SIZE])
