@@ -50,15 +50,46 @@ def staff_client(client, staff_user):
     return client
 
 
-@pytest.fixture
-def dora(db):
-    """The shipped DORA fixture, loaded the way a site loads it."""
+@pytest.fixture(scope="session")
+def shipped_trees(django_db_setup, django_db_blocker) -> dict:
+    """Each shipped framework's tree, read once per session: loaded the way a site loads it
+    (loaddata, with its integrity check), read back, and the load rolled back."""
     from django.core.management import call_command
+    from django.db import transaction
 
     from frameworks.models import Framework
+    from frameworks.tree import load_tree
 
-    call_command("loaddata", "dora", verbosity=0)
-    return Framework.objects.get(slug="dora", version="1.0")
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "dora", "calms", "mvp", verbosity=0)
+        trees = {framework.slug: load_tree(framework) for framework in Framework.objects.all()}
+        transaction.set_rollback(True)
+    return trees
+
+
+def shipped(trees: dict, slug: str):
+    """A shipped framework in this test's database, written from the session's tree by the
+    site's own import (a few queries, where loaddata takes thousands)."""
+    from frameworks.services import framework_import
+
+    tree = trees[slug]
+    return framework_import(tree=tree, publish=tree.is_published)
+
+
+@pytest.fixture
+def dora(db, shipped_trees):
+    """The shipped DORA framework, as fixtures/dora.json has it."""
+    return shipped(shipped_trees, "dora")
+
+
+@pytest.fixture
+def calms(db, shipped_trees):
+    return shipped(shipped_trees, "calms")
+
+
+@pytest.fixture
+def mvp(db, shipped_trees):
+    return shipped(shipped_trees, "mvp")
 
 
 @pytest.fixture(scope="session")

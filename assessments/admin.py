@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from frameworks.admin import FrameworkFilter
+from teams.admin import TeamFilter
+
 from .models import Answer, Assessment
 from .services import assessment_delete
 
@@ -43,7 +46,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         "maturity_level",
         "updated_at",
     ]
-    list_filter = ["status", "framework", "team"]
+    list_filter = ["status", FrameworkFilter, TeamFilter]
     list_select_related = ["team", "framework"]
     search_fields = ["title", "team__name"]
     readonly_fields = [

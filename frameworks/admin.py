@@ -392,7 +392,10 @@ def filter_by_id(queryset, lookup: str, value):
     return queryset.none() if chosen is None else queryset.filter(**{lookup: chosen})
 
 
-class DomainFrameworkFilter(admin.SimpleListFilter):
+class FrameworkFilter(admin.SimpleListFilter):
+    """Rows of one framework, by its id (`lookup` leads from the row to the framework);
+    anything that is no id shows no rows rather than an error."""
+
     title = "framework"
     parameter_name = "framework"
     lookup = "framework"
@@ -416,7 +419,7 @@ class GateInline(LockingInline, admin.TabularInline):
 class DomainAdmin(FrameworkContentAdmin):
     list_display = ["name", "framework", "position", "weight", "key_metric"]
     list_select_related = ["framework"]
-    list_filter = [DomainFrameworkFilter]
+    list_filter = [FrameworkFilter]
     search_fields = ["name", "description"]
     ordering = ["framework__name", "framework__version", "position"]
     inlines = [GateInline]
@@ -424,7 +427,7 @@ class DomainAdmin(FrameworkContentAdmin):
     locked_fields = ("framework", "position", "weight", "key_metric")
 
 
-class GateFrameworkFilter(DomainFrameworkFilter):
+class GateFrameworkFilter(FrameworkFilter):
     lookup = "domain__framework"
 
 
@@ -460,7 +463,7 @@ class GateAdmin(FrameworkContentAdmin):
         return obj.domain.framework
 
 
-class QuestionFrameworkFilter(DomainFrameworkFilter):
+class QuestionFrameworkFilter(FrameworkFilter):
     lookup = "gate__domain__framework"
 
 

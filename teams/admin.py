@@ -2,7 +2,22 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from frameworks.admin import filter_by_id
+
 from .models import Membership, Team, TeamToken
+
+
+class TeamFilter(admin.SimpleListFilter):
+    """Rows of one team, by its id; anything that is no id shows no rows."""
+
+    title = "team"
+    parameter_name = "team"
+
+    def lookups(self, request, model_admin):
+        return list(Team.objects.order_by("name").values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        return filter_by_id(queryset, "team", self.value())
 
 
 class MembershipInline(admin.TabularInline):

@@ -2,7 +2,6 @@
 team, and honest time estimates."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import Assessment
@@ -13,15 +12,13 @@ from assessments.tests.make import (
     make_viewer,
     submitted_assessment,
 )
-from frameworks.models import Framework
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shipped(db):
-    call_command("loaddata", "dora", "calms", "mvp", verbosity=0)
-    return {f.slug: f for f in Framework.objects.all()}
+def shipped(dora, calms, mvp):
+    return {f.slug: f for f in (dora, calms, mvp)}
 
 
 def test_the_team_page_opens_with_the_latest_result_of_each_framework(

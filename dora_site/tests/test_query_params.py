@@ -106,6 +106,9 @@ def test_no_query_string_makes_a_server_error(pages, data):
         ("admin:frameworks_question_changelist", {"domain": "abc"}),
         ("admin:frameworks_gate_changelist", {"framework": "²"}),
         ("admin:frameworks_question_changelist", {"framework": "٣", "domain": "²"}),
+        ("admin:assessments_assessment_changelist", {"framework": "9223372036854775808"}),
+        ("admin:assessments_assessment_changelist", {"team": "9223372036854775808"}),
+        ("admin:assessments_assessment_changelist", {"team": "abc", "framework": "²"}),
     ],
 )
 def test_the_parameters_the_probe_found_are_answered(pages, url_name, params):

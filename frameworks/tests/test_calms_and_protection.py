@@ -23,12 +23,6 @@ from frameworks.tree import load_tree
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def calms(db):
-    call_command("loaddata", "calms", verbosity=0)
-    return Framework.objects.get(slug="calms")
-
-
 def test_calms_loads_next_to_dora_with_its_own_shape(dora, calms):
     assert Framework.objects.count() == 2
     assert (calms.name, calms.version, calms.is_published) == (

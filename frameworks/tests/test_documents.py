@@ -16,18 +16,6 @@ from frameworks.tree import load_tree
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def mvp(db):
-    call_command("loaddata", "mvp", verbosity=0)
-    return Framework.objects.get(slug="mvp")
-
-
-@pytest.fixture
-def calms(db):
-    call_command("loaddata", "calms", verbosity=0)
-    return Framework.objects.get(slug="calms")
-
-
 def export(framework) -> dict:
     return export_document(load_tree(framework))
 
