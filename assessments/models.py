@@ -15,9 +15,10 @@ from teams.models import Team, team_access
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Assessments the user may read (the access rule, through the team)."""
-        return self.filter(team_access(user, change=False, team="team"))
+    def visible_to(self, user, *, inline: bool = False):
+        """Assessments the user may read (the access rule, through the team; with
+        `inline`, for one assessment: see team_access)."""
+        return self.filter(team_access(user, change=False, team="team", inline=inline))
 
     def changeable_by(self, user, *, inline: bool = False):
         """Assessments whose answers the user may change (the access rule, through the team)."""

@@ -99,34 +99,19 @@ SORT_LABELS = {
 
 
 def overview_rows(user, *, framework_id: int | None, sort: str, descending: bool):
-    """Every row of the overview the user may read, in order: one queryset of values."""
+    """Every row of the overview the user may read, in order: one queryset of values, with
+    only what sorting needs and what a row shows of its own (overview_page adds the rest for
+    the rows of one page)."""
     condition = Q(assessments__is_latest=True)
     if framework_id is not None:
         condition &= Q(assessments__framework_id=framework_id)
-    drafts = (
-        Assessment.objects.drafts()
-        .filter(team=OuterRef("pk"))
-        .order_by()
-        .values("team")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # The framework's name and version by subquery: Django joins the framework before the
-    # filtered relation when its condition names a framework, which the database refuses.
-    framework = Framework.objects.filter(pk=OuterRef("latest__framework_id"))
     rows = (
         Team.objects.visible_to(user)
         .annotate(latest=FilteredRelation("assessments", condition=condition))
-        .annotate(
-            drafts=Subquery(drafts),
-            framework_name=Subquery(framework.values("name")),
-            framework_version=Subquery(framework.values("version")),
-        )
         .values(
             "pk",
             "name",
             "slug",
-            "drafts",
             "latest__pk",
             "latest__title",
             "latest__submitted_at",
@@ -134,15 +119,19 @@ def overview_rows(user, *, framework_id: int | None, sort: str, descending: bool
             "latest__maturity_level",
             "latest__maturity_level_number",
             "latest__delivery_performance",
-            "framework_name",
-            "framework_version",
-            metrics=KeyTransform("metrics", "latest__result"),
-            disagreements=KeyTransform("disagreements", KeyTransform("measured", "latest__result")),
         )
     )
+    if sort == "framework":
+        # By subquery: Django joins the framework before the filtered relation when its
+        # condition names a framework, which the database refuses.
+        framework = Framework.objects.filter(pk=OuterRef("latest__framework_id"))
+        rows = rows.annotate(
+            framework_name=Subquery(framework.values("name")),
+            framework_version=Subquery(framework.values("version")),
+        )
     if sort not in COLUMNS:
         name = Lower("name").desc() if descending else Lower("name").asc()
-        return rows.order_by(name, "pk", "framework_name", "framework_version")
+        return rows.order_by(name, "pk", "latest__framework_id")
     columns = [
         F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
         for field in COLUMNS[sort]
@@ -152,12 +141,39 @@ def overview_rows(user, *, framework_id: int | None, sort: str, descending: bool
     return rows.order_by(without, *columns, Lower("name"), "pk", "latest__pk")
 
 
-def overview_row(row: dict, now) -> OverviewRow:
-    """A row of overview_rows as the page and the CSV show it."""
+def overview_page(rows: list[dict], now) -> list[OverviewRow]:
+    """The rows of one page of overview_rows as the page and the CSV show them, with what
+    they show of their results' stored documents and their teams' drafts (two queries)."""
+    ids = [row["latest__pk"] for row in rows if row["latest__pk"] is not None]
+    stored = {
+        found["pk"]: found
+        for found in Assessment.objects.filter(pk__in=ids).values(
+            "pk",
+            "framework__name",
+            "framework__version",
+            metrics=KeyTransform("metrics", "result"),
+            disagreements=KeyTransform("disagreements", KeyTransform("measured", "result")),
+        )
+    }
+    drafts = dict(
+        Assessment.objects.drafts()
+        .filter(team_id__in={row["pk"] for row in rows})
+        .order_by()
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values_list("team", "n")
+    )
+    return [
+        overview_row(row, stored.get(row["latest__pk"]), drafts.get(row["pk"], 0), now)
+        for row in rows
+    ]
+
+
+def overview_row(row: dict, stored: dict | None, drafts: int, now) -> OverviewRow:
     latest = None
-    if row["latest__pk"] is not None:
+    if stored is not None:
         latest = LatestResult(
-            framework=f"{row['framework_name']} {row['framework_version']}",
+            framework=f"{stored['framework__name']} {stored['framework__version']}",
             assessment_id=row["latest__pk"],
             title=row["latest__title"],
             submitted_at=row["latest__submitted_at"],
@@ -165,13 +181,13 @@ def overview_row(row: dict, now) -> OverviewRow:
             maturity_level=row["latest__maturity_level"],
             maturity_level_number=row["latest__maturity_level_number"],
             delivery_performance=row["latest__delivery_performance"],
-            metrics=tuple((m["name"], m["performance_level"]) for m in row["metrics"] or ()),
-            disagreements=row["disagreements"],
+            metrics=tuple((m["name"], m["performance_level"]) for m in stored["metrics"] or ()),
+            disagreements=stored["disagreements"],
         )
     return OverviewRow(
         team=TeamRow(row["pk"], row["name"], row["slug"]),
         latest=latest,
-        drafts=row["drafts"] or 0,
+        drafts=drafts,
         due=latest is None or now - latest.submitted_at > DUE_AFTER,
     )
 

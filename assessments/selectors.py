@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from frameworks.models import Framework
 from frameworks.tree import cached_tree
-from teams.models import Membership, Team, may_change
+from teams.models import Membership, Team, member_of_team
 
 from .models import Answer, Assessment
 
@@ -37,21 +37,18 @@ def get_assessment_for(user, pk, *, for_change: bool = False, submitter: bool = 
         try:
             assessment = changeable.select_related("framework").get(pk=pk)
         except Assessment.DoesNotExist:
-            if Assessment.objects.visible_to(user).filter(pk=pk).exists():
+            if Assessment.objects.visible_to(user, inline=True).filter(pk=pk).exists():
                 raise PermissionDenied(
                     "Only members of the team can change its assessments."
                 ) from None
             raise Http404("No such assessment.") from None
         assessment.user_may_change = True
         return assessment
-    assessments = Assessment.objects.visible_to(user)
-    if submitter:
-        assessments = assessments.select_related("team", "framework", "submitted_by")
-    else:
-        assessments = assessments.select_related("team", "framework")
-    assessment = get_object_or_404(assessments, pk=pk)
-    assessment.user_may_change = may_change(user, assessment.team_id)
-    return assessment
+    assessments = Assessment.objects.visible_to(user, inline=True).annotate(
+        user_may_change=member_of_team(user, "team")
+    )
+    related = ("team", "framework", "submitted_by") if submitter else ("team", "framework")
+    return get_object_or_404(assessments.select_related(*related), pk=pk)
 
 
 def get_submitted_for(user, pk) -> Assessment:
@@ -253,24 +250,21 @@ def team_history(team: Team, framework_id: int):
     )
 
 
-def previous_answers(user, assessment: Assessment, question_ids) -> dict[int, dict]:
+def previous_answers(assessment: Assessment, question_ids) -> dict[int, dict]:
     """For a draft, the team's answers to these questions in its latest submitted assessment
-    of the same framework ("last time"), with who gave them, by question id."""
-    rows = (
-        Answer.objects.visible_to(user)
-        .filter(
-            assessment__team_id=assessment.team_id,
-            assessment__framework_id=assessment.framework_id,
-            assessment__is_latest=True,
-            question_id__in=list(question_ids),
-        )
-        .values(
-            "question_id",
-            "score",
-            "not_applicable",
-            "updated_by__username",
-            submitted_at=F("assessment__submitted_at"),
-        )
+    of the same framework ("last time"), with who gave them, by question id. The caller has
+    checked that the user may read the assessment, and so its team's."""
+    rows = Answer.objects.filter(
+        assessment__team_id=assessment.team_id,
+        assessment__framework_id=assessment.framework_id,
+        assessment__is_latest=True,
+        question_id__in=list(question_ids),
+    ).values(
+        "question_id",
+        "score",
+        "not_applicable",
+        "updated_by__username",
+        submitted_at=F("assessment__submitted_at"),
     )
     return {row["question_id"]: row for row in rows}
 
@@ -278,15 +272,15 @@ def previous_answers(user, assessment: Assessment, question_ids) -> dict[int, di
 # Comparisons -----------------------------------------------------------------------------
 
 
-def previous_result(user, assessment: Assessment) -> dict | None:
+def previous_result(assessment: Assessment) -> dict | None:
     """The submitted assessment of the same team and framework just before this one (its
-    id, title, date and stored result), if the user may read it."""
+    id, title, date and stored result). The caller has checked that the user may read the
+    assessment, and so its team's."""
     earlier = Q(submitted_at__lt=assessment.submitted_at) | Q(
         submitted_at=assessment.submitted_at, pk__lt=assessment.pk
     )
     return (
-        Assessment.objects.visible_to(user)
-        .submitted()
+        Assessment.objects.submitted()
         .filter(earlier, team_id=assessment.team_id, framework_id=assessment.framework_id)
         .order_by("-submitted_at", "-pk")
         .values("pk", "title", "submitted_at", "result")

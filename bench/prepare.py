@@ -72,12 +72,15 @@ SCORING_COUNT = 10_000
 CSRF_SECRET = "benchCsrfSecret0123456789abcdefA"  # any 32 letters/digits; Django takes it plain
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 ROTATION = 250  # (user, URL) pairs per page: at least 200 distinct
+FORM = "application/x-www-form-urlencoded"
 POST_TARGETS = 2000  # (draft, question) saves per size, drawn from every draft
 
-# Throughput targets per page, as a fraction of the bare view's requests per second.
+SESSION_DRAFTS = 250  # teams with a DORA draft for the session row: at least 200 distinct
+# Throughput targets per page, as a fraction of the bare view's requests per second, at
+# every size measured. Pages are measured without any cache of pages or their parts.
 TARGETS = {
-    "sqlite": {"answer": 0.12, "answer-mvp": 0.12, "save": 0.12, None: 0.10},
-    "postgresql": {"save": 0.05, None: 0.06},
+    "sqlite": {"answer": 0.18, "answer-mvp": 0.18, "save": 0.18, "session": 0.18, None: 0.15},
+    "postgresql": {None: 0.15},
 }
 P95_GROWTH = 1.3  # at the larger size, every page's p95 within this factor of size 1's
 REFERENCES = {"baseline", "signed-in"}  # bare views: measured for comparison, no target
@@ -91,7 +94,12 @@ PAGES = (
     "team",
     "overview",
     "save",
+    "session",
 )
+# What each row's requests do: whether a row follows the redirects it is sent (a browser
+# does), and how many of its requests write for each one that reads.
+FOLLOWS_REDIRECTS = {"session": True}
+WRITES_PER_READ = {"save": None, "session": 1 / 3}  # None: writes only; 0 for the rest
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -191,15 +199,41 @@ def rotated_targets(rng: random.Random, tree) -> dict[str, list[tuple]]:
     }
 
 
-def post_targets(tree, rng: random.Random, count: int = POST_TARGETS) -> list[dict]:
-    """Up to `count` (draft, question) targets: the POST of the question's page that
-    changes it.
+def page_body(gate, answers: dict, draft_pk: int, target, go: str = "save") -> str:
+    """The POST of an answer page that changes `target` (a question of `gate`).
 
     Every other question on the page is sent as shown with the state "0:<its fingerprint>",
-    so it counts as unchanged whatever the database holds. The target question is sent with
-    a new choice and "<version>:0000000000000000", so it is written when <version> is the
-    stored answer's version: wrk fills in `__version__` (and `__choice__`) per request.
-    """
+    so it counts as unchanged whatever the database holds by then. The target question is
+    sent with "__choice__" and "__version__:0000000000000000", for the sender to fill in:
+    it is written when __version__ is the stored answer's version."""
+    data = {"csrfmiddlewaretoken": CSRF_SECRET}
+    for q in gate.questions:
+        answer = answers.get((draft_pk, q.id))
+        choice = answer_choice(answer)
+        reason = answer.not_applicable_reason if answer else ""
+        notes = answer.notes if answer else ""
+        if q is target:
+            data[f"q{q.id}-choice"] = "__choice__"
+            state = "__version__:0000000000000000"
+        else:
+            data[f"q{q.id}-choice"] = choice
+            state = f"0:{answer_fingerprint(choice, reason, notes)}"
+        data[f"q{q.id}-reason"] = reason
+        data[f"q{q.id}-notes"] = notes
+        data[f"q{q.id}-state"] = state
+    data["go"] = go
+    return urlencode(data)
+
+
+def first_choice(answer) -> int:
+    """A choice that differs from the stored one, so that the first save changes it."""
+    current = answer_choice(answer)
+    return (int(current) + 1) % 6 if current.isdigit() else 0
+
+
+def post_targets(tree, rng: random.Random, count: int = POST_TARGETS) -> list[dict]:
+    """Up to `count` (draft, question) targets: the POST of the question's page that
+    changes it (page_body); wrk fills in `__version__` (and `__choice__`) per request."""
     drafts = list(Assessment.objects.drafts().filter(framework__slug="dora").order_by("pk"))
     answers = {
         (a.assessment_id, a.question_id): a for a in Answer.objects.filter(assessment__in=drafts)
@@ -213,36 +247,56 @@ def post_targets(tree, rng: random.Random, count: int = POST_TARGETS) -> list[di
     ]
     targets = []
     for draft, step, gate, target in rng.sample(pairs, min(count, len(pairs))):
-        data = {"csrfmiddlewaretoken": CSRF_SECRET}
-        for q in gate.questions:
-            answer = answers.get((draft.pk, q.id))
-            choice = answer_choice(answer)
-            reason = answer.not_applicable_reason if answer else ""
-            notes = answer.notes if answer else ""
-            if q is target:
-                data[f"q{q.id}-choice"] = "__choice__"
-                state = "__version__:0000000000000000"
-            else:
-                data[f"q{q.id}-choice"] = choice
-                state = f"0:{answer_fingerprint(choice, reason, notes)}"
-            data[f"q{q.id}-reason"] = reason
-            data[f"q{q.id}-notes"] = notes
-            data[f"q{q.id}-state"] = state
-        data["go"] = "save"
         stored = answers.get((draft.pk, target.id))
-        current = answer_choice(stored)
         targets.append(
             {
                 "path": f"/assessments/{draft.pk}/answer/{step}/",
                 "question": target.id,
                 "user": rng.choice(members[draft.team_id]),
                 "version": stored.version if stored else 0,
-                # The first choice differs from the stored one, so every save changes it.
-                "first": (int(current) + 1) % 6 if current.isdigit() else 0,
-                "body": urlencode(data),
+                "first": first_choice(stored),
+                "body": page_body(gate, answers, draft.pk, target),
             }
         )
     return targets
+
+
+def session_journeys(tree, rng: random.Random, count: int = ROTATION) -> list[dict]:
+    """Up to `count` journeys for the session row, each on a DORA draft of another team: a
+    step, the page after it, and for each of two teammates (members of the team) the
+    question it saves and that page's POST (page_body)."""
+    drafts = {}
+    for draft in Assessment.objects.drafts().filter(framework__slug="dora").order_by("pk"):
+        drafts.setdefault(draft.team_id, draft)  # one draft per team
+    chosen = rng.sample(list(drafts.values()), min(count, len(drafts)))
+    answers = {
+        (a.assessment_id, a.question_id): a for a in Answer.objects.filter(assessment__in=chosen)
+    }
+    members = members_by_team()
+    journeys = []
+    for draft in chosen:
+        step = rng.randint(1, len(tree.gates))
+        gate = tree.gates[step - 1]
+        mates = rng.sample(members[draft.team_id], 2)
+        following = (
+            f"/assessments/{draft.pk}/answer/{step + 1}/"
+            if step < len(tree.gates)
+            else f"/assessments/{draft.pk}/review/"
+        )
+        journey = {"step": f"/assessments/{draft.pk}/answer/{step}/", "next": following}
+        journey["mates"] = []
+        for n, user in enumerate(mates):
+            question = gate.questions[n % len(gate.questions)]
+            journey["mates"].append(
+                {
+                    "user": user,
+                    "question": question.id,
+                    "first": first_choice(answers.get((draft.pk, question.id))),
+                    "body": page_body(gate, answers, draft.pk, question),
+                }
+            )
+        journeys.append(journey)
+    return journeys
 
 
 def lua_string(text: str) -> str:
@@ -278,6 +332,28 @@ def write_post_targets(work: Path, size: int, rng: random.Random) -> dict:
     info = {"targets": len(targets), "distinct": distinct, "versions_before": draft_versions()}
     (work / f"post-{size}.json").write_text(json.dumps(info))
     return info
+
+
+def write_session_targets(work: Path, size: int, rng: random.Random) -> int:
+    """Write the session row's journeys for wrk (bench/session.lua), each teammate with a
+    session of its own; return how many distinct (member, draft, step) there are."""
+    framework = Framework.objects.get(slug="dora")
+    journeys = session_journeys(load_tree(framework), rng)
+    keys = sessions_for([mate["user"] for journey in journeys for mate in journey["mates"]])
+    lines = ["return {"]
+    for journey in journeys:
+        mates = ", ".join(
+            f"{{cookie={lua_string(cookie(keys[mate['user'].pk]))}, question={mate['question']}, "
+            f"first={mate['first']}, body={lua_string(mate['body'])}}}"
+            for mate in journey["mates"]
+        )
+        lines.append(
+            f"{{step={lua_string(journey['step'])}, next={lua_string(journey['next'])}, "
+            f"mates={{{mates}}}}},"
+        )
+    lines.append("}")
+    (work / f"targets-{size}-session.lua").write_text("\n".join(lines) + "\n")
+    return len({(m["user"].pk, j["step"]) for j in journeys for m in j["mates"]})
 
 
 def draft_versions() -> int:
@@ -332,10 +408,18 @@ def representatives(tree, rng: random.Random) -> tuple[list[dict], dict]:
             "cookie": cookie(keys[staff.pk]),
         },
         {"name": "save", "method": "POST", "path": "(targets)", "cookie": "", "expect": 302},
+        {"name": "session", "method": "SESSION", "path": "(journey)", "cookie": "", "expect": 200},
     ]
     path = next(page["path"] for page in pages if page["name"] == "answer")
     check = next(t for t in post_targets(tree, rng, count=10**9) if t["path"] == path)
-    pages[-1]["cookie"] = cookie(sessions_for([check["user"]])[check["user"].pk])
+    check["next"] = (
+        path.replace(f"/answer/{ANSWER_STEP}/", f"/answer/{ANSWER_STEP + 1}/")
+        if len(tree.gates) > ANSWER_STEP
+        else f"/assessments/{draft.pk}/review/"
+    )
+    pages[-2]["cookie"] = pages[-1]["cookie"] = cookie(
+        sessions_for([check["user"]])[check["user"].pk]
+    )
     return pages, check
 
 
@@ -343,9 +427,32 @@ def count_queries(pages: list[dict], check: dict) -> dict[str, int]:
     """Each page's queries on a warm process (framework tree cached), through the same
     middleware, session and database as the server; checks the status of every response.
 
-    The POST is sent as `check` (a target of the bench draft) and must really save."""
+    The POST is sent as `check` (a target of the bench draft) and must really save; the
+    session row's count is that of one journey on the same page: open, save, follow the
+    redirect, open the next step."""
     client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
     draft_pk = int(check["path"].split("/")[2])
+
+    def save(queries: list) -> str:
+        answer = Answer.objects.filter(
+            assessment_id=draft_pk, question_id=check["question"]
+        ).first()
+        version = answer.version if answer else 0
+        with CaptureQueriesContext(connection) as counted:
+            response = client.post(check["path"], post_body(check, version), content_type=FORM)
+        queries.append(len(counted))
+        after = Answer.objects.get(assessment_id=draft_pk, question_id=check["question"])
+        if response.status_code != 302 or after.version != version + 1:
+            raise SystemExit(f"bench: the POST to {check['path']} saved nothing.")
+        return response["Location"].split("#")[0]
+
+    def get(path: str, queries: list, expect: int = 200) -> None:
+        with CaptureQueriesContext(connection) as counted:
+            response = client.get(path)
+        queries.append(len(counted))
+        if response.status_code != expect:
+            raise SystemExit(f"bench: {path} answered {response.status_code} in-process.")
+
     counts = {}
     for page in pages:
         client.cookies.clear()
@@ -353,28 +460,16 @@ def count_queries(pages: list[dict], check: dict) -> dict[str, int]:
             name, value = part.split("=", 1)
             client.cookies[name] = value
         for _ in ("warm", "count"):  # the first request caches the framework tree
+            queries: list[int] = []
             if page["method"] == "POST":
-                answer = Answer.objects.filter(
-                    assessment_id=draft_pk, question_id=check["question"]
-                ).first()
-                version = answer.version if answer else 0
-                body = post_body(check, version)
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.post(
-                        check["path"], body, content_type="application/x-www-form-urlencoded"
-                    )
-                after = Answer.objects.get(assessment_id=draft_pk, question_id=check["question"])
-                if after.version != version + 1:
-                    raise SystemExit(f"bench: the POST to {check['path']} saved nothing.")
+                save(queries)
+            elif page["method"] == "SESSION":
+                get(check["path"], queries)
+                get(save(queries), queries)
+                get(check["next"], queries)
             else:
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.get(page["path"])
-            if response.status_code != page["expect"]:
-                raise SystemExit(
-                    f"bench: {page['name']} answered {response.status_code} in-process, "
-                    f"not {page['expect']}."
-                )
-        counts[page["name"]] = len(queries)
+                get(page["path"], queries, page["expect"])
+        counts[page["name"]] = sum(queries)
     return counts
 
 
@@ -455,6 +550,10 @@ def write_size(work: Path, size: int, rng: random.Random, queries: dict) -> dict
             distinct[name] = info["distinct"]
             method, expect, path = "POST", 302, "(targets)"
             targets, cookie_text = str(work / f"targets-{size}-save.lua"), "-"
+        elif name == "session":
+            distinct[name] = write_session_targets(work, size, rng)
+            method, expect, path = "SESSION", 200, "(journeys)"
+            targets, cookie_text = str(work / f"targets-{size}-session.lua"), "-"
         else:
             distinct[name] = write_get_targets(work, size, name, rotated[name], keys)
             method, expect, path = "GET", 200, "(targets)"
@@ -468,8 +567,43 @@ def write_size(work: Path, size: int, rng: random.Random, queries: dict) -> dict
         "data": size_of(),
         "queries": queries,
         "distinct_targets": distinct,
+        "follows_redirects": {name: FOLLOWS_REDIRECTS.get(name, False) for name in PAGES},
+        "writes_per_read": {name: WRITES_PER_READ.get(name, 0) for name in PAGES},
         "targets": {name: target_for(name) for name in PAGES},
     }
+
+
+@transaction.atomic
+def seed_team_drafts(tree, rng: random.Random) -> None:
+    """A DORA draft, about half answered, for teams that have none, until SESSION_DRAFTS
+    teams (or all) have one: the session row works through drafts of that many teams."""
+    dora = Framework.objects.get(slug="dora")
+    taken = Assessment.objects.drafts().filter(framework=dora).values("team_id")
+    wanted = SESSION_DRAFTS - taken.distinct().count()
+    teams = list(Team.objects.exclude(pk__in=taken).order_by("pk")[: max(0, wanted)])
+    members = members_by_team()
+    drafts = Assessment.objects.bulk_create(
+        Assessment(
+            team=team,
+            framework=dora,
+            title=f"DORA check of {team.name}",
+            created_by_id=members[team.pk][0].pk,
+        )
+        for team in teams
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=draft,
+            question_id=question.id,
+            score=rng.randint(0, 5),
+            updated_by=members[draft.team_id][0],
+            updated_at=timezone.now(),
+            version=1,
+        )
+        for draft in drafts
+        for question in tree.questions
+        if rng.random() < 0.5
+    )
 
 
 @transaction.atomic
@@ -551,6 +685,7 @@ def setup(work: Path) -> None:
     started = time.perf_counter()
     seed(FULL - SMALL, framework=framework, tree=tree, rng=rng)
     seed_mvp_drafts(rng)
+    seed_team_drafts(tree, rng)
     seed_seconds += time.perf_counter() - started
     say(f"seeded {size_of()} in {seed_seconds:.1f} s")
     settle()
@@ -584,6 +719,7 @@ def grow(work: Path, scale: int) -> None:
     say(f"seeding up to {target.teams} teams and {target.submitted} submitted assessments")
     started = time.perf_counter()
     seed(target - FULL, framework=framework, tree=tree, rng=rng)
+    seed_team_drafts(tree, rng)
     state["seed_seconds"][str(scale)] = time.perf_counter() - started
     say(f"seeded {size_of()} in {state['seed_seconds'][str(scale)]:.1f} s")
     settle()

@@ -22,7 +22,6 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 from django.utils.timezone import template_localtime
 from jinja2 import Environment, StrictUndefined, pass_context
 from markupsafe import escape
@@ -106,7 +105,6 @@ def environment(**options) -> Environment:
             "linebreaksbr": linebreaksbr,
             "urlize_notes": urlize_notes,
             "paragraphs": paragraphs,
-            "slugify": slugify,
         }
     )
     for module in _app_templating():

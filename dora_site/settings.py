@@ -230,7 +230,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC").strip() or "UTC"
 if TIME_ZONE not in zoneinfo.available_timezones():
     raise _bad("TIME_ZONE", TIME_ZONE, "expected a time zone name such as UTC or Europe/Berlin")
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

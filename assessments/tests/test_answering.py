@@ -209,12 +209,10 @@ def test_the_answer_page_costs_the_same_queries_however_many_questions(
     for q in questions_of(framework):
         answer(assessment, q, 2, user=member)
     member_client.get(url(assessment))  # warms the framework cache
-    # session, user, the user's teams (the access rule), the assessment with its team and
-    # framework, its answers, the team's answers last time (for "since last time")
-    # (+2: the user's permissions, own and through groups, which Django's ModelBackend
-    # reads once per request to tell whether the user sees every team)
+    # session, user, the assessment with its team and framework (the access rule asked in
+    # the same query), its answers, the team's answers last time (for "since last time")
     for _ in range(2):  # no part of the page is kept: every view reads the same
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(5):
             member_client.get(url(assessment))
 
 

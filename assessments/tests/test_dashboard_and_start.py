@@ -60,12 +60,12 @@ def test_the_dashboard_costs_the_same_queries_however_many_assessments(
     # session, user, the user's teams, the paginator's count, the rows with their answered
     # counts; the first time also the framework and its tree (six queries: the rows name
     # the framework, not its row)
-    # (+2 everywhere: the user's permissions, own and through groups, which Django's
-    # ModelBackend reads once per request to tell whether the user sees every team)
-    with django_assert_num_queries(13):
+    # (+1 everywhere: whether the user sees every team, the organisation viewer's
+    # permission, read once per request)
+    with django_assert_num_queries(12):
         member_client.get(reverse("assessments:dashboard"))
     for _ in range(2):  # the framework's tree is kept; nothing else is
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             member_client.get(reverse("assessments:dashboard"))
 
 

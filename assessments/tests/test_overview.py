@@ -7,7 +7,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from assessments.overview import DUE_AFTER, overview_row, overview_rows, overview_summary
+from assessments.overview import DUE_AFTER, overview_page, overview_rows, overview_summary
 from assessments.tests.make import make_team, make_user, make_viewer, submitted_assessment
 from frameworks.tests.make import make_framework
 
@@ -78,8 +78,12 @@ def shown(rows):
 
 def paged(user, size, **chosen):
     pages = Paginator(overview_rows(user, **chosen), size)
-    rows = [row for number in pages.page_range for row in pages.page(number).object_list]
-    return pages.count, [overview_row(row, NOW) for row in rows]
+    rows = [
+        row
+        for number in pages.page_range
+        for row in overview_page(list(pages.page(number).object_list), NOW)
+    ]
+    return pages.count, rows
 
 
 @pytest.mark.parametrize("sort", ["framework", "date", "overall", "level"])

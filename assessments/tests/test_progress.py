@@ -153,13 +153,11 @@ def test_the_team_page_costs_the_same_queries_however_many_assessments(
         make_assessment(team=teams[0], framework=fw, user=people[0], title=f"draft {n}")
     client_for(client, people[0])
     url = reverse("assessments:team_detail", args=["apollo"])
-    # session, user, the user's teams, team, frameworks, drafts, members, the history's
-    # count and first page (which holds the chart's rows too)
-    # (+2: the user's permissions, own and through groups, which Django's ModelBackend
-    # reads once per request to tell whether the user sees every team)
+    # session, user, team (the access rule asked in the same query), frameworks, drafts,
+    # members, the history's count and first page (which holds the chart's rows too)
     # (+1: the published frameworks, to tell which is due next)
     # (+1: the team's latest delivery data receipts; it has none, so nothing more)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(url)
 
 
@@ -287,9 +285,9 @@ def test_the_comparison_costs_the_same_queries_however_many_assessments(
     client.get(compare_url(made[0], made[1]))  # warm the framework cache
     # session, user, the user's teams (the access rule), assessment a, assessment b,
     # answers of both, options
-    # (+2 everywhere: the user's permissions, own and through groups, which Django's
-    # ModelBackend reads once per request to tell whether the user sees every team)
-    with django_assert_num_queries(9):
+    # (+1 everywhere: whether the user sees every team, the organisation viewer's
+    # permission, read once per request)
+    with django_assert_num_queries(8):
         client.get(compare_url(made[0], made[1]))
 
 
@@ -362,16 +360,18 @@ def test_the_overview_costs_the_same_queries_however_many_teams(
             )
         make_assessment(team=team, framework=fw, user=staff_user)
     client_for(client, staff_user)
-    # session, user (a superuser: no permission queries); the paginator's count and the
-    # page's rows, each with its drafts; the summary (the level counts with the old results
-    # among them, the teams without a result); the frameworks to filter by
-    for sort in ("team", "overall"):
+    # session, user (a superuser: no permission queries); the paginator's count, the page's
+    # rows, what they show of their stored results, their teams' drafts; the summary (the
+    # level counts with the old results among them, the teams without a result); the
+    # frameworks to filter by
+    for sort in ("team", "overall", "framework"):
         for _ in range(2):  # nothing is kept: every view reads the same
-            with django_assert_num_queries(7):
+            with django_assert_num_queries(9):
                 client.get(reverse("assessments:overview") + f"?sort={sort}")
     # session, user, the frameworks for the metric columns (their trees are kept already),
-    # then every row in one query, read a chunk at a time
-    with django_assert_num_queries(4):
+    # then every row in one query, read a chunk at a time, each chunk of up to 500 rows
+    # with its results' documents and its drafts
+    with django_assert_num_queries(6):
         b"".join(client.get(reverse("assessments:overview_csv")).streaming_content)
 
 

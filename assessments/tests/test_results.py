@@ -161,15 +161,13 @@ def test_the_results_page_costs_a_constant_number_of_queries(
     assessment = submitted_assessment(team=team, framework=dora, user=user, scores=dora_scores())
     url = reverse("assessments:results", args=[assessment.pk])
     tree.clear_cache()
-    # session, user, the user's teams (the access rule), assessment with its result and
-    # team, answers' notes, the team's previous result of the framework ("since last
+    # session, user, assessment with its result and team (the access rule asked in the same
+    # query), answers' notes, the team's previous result of the framework ("since last
     # time"), who gave the answers; the first time also the framework's tree (five queries)
-    # (+2: the user's permissions, own and through groups, which Django's ModelBackend
-    # reads once per request to tell whether the user sees every team)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         first = dora_client.get(url)
     # again: the tree is kept, nothing else is
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         second = dora_client.get(url)
 
     # the same page (but for the per-request CSRF tokens of the sign-out and what-if forms)

@@ -218,7 +218,7 @@ def answer(request, pk, step):
     answers = answers_by_question(assessment)
     previous = None
     if assessment.is_draft:
-        previous = previous_answers(request.user, assessment, (q.id for q in gate.questions))
+        previous = previous_answers(assessment, (q.id for q in gate.questions))
     return render(
         request,
         "assessments/answer.html",

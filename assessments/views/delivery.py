@@ -14,7 +14,7 @@ from delivery.imports import ImportRefused, import_delivery
 from delivery.models import Receipt
 from delivery.selectors import bucket_texts, buckets_of, last_receipts, measure
 from frameworks.params import id_param
-from teams.models import TeamToken, may_change
+from teams.models import TeamToken
 from teams.selectors import get_team_for
 
 from ..evidence import claimed, claims_against_data, measuring_framework
@@ -26,7 +26,7 @@ def team_delivery(request, slug):
     team = get_team_for(request.user, slug)  # 404 for a team the user may not read
     form = DeliveryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not may_change(request.user, team.pk):
+        if not team.user_may_change:
             messages.error(request, f"Only members of {team} can send its delivery data.")
             return redirect("assessments:delivery", team.slug)
         if form.is_valid():
@@ -51,7 +51,7 @@ def team_delivery(request, slug):
 
 def team_delivery_page(request, team, *, form=None, token_form=None, new_token=None, status=200):
     """The delivery page: measured beside answered, the upload, and the team's tokens."""
-    member = may_change(request.user, team.pk)
+    member = team.user_may_change
     start, end = metrics.default_window(timezone.now().date())
     assessment, claims = claimed(team)
     framework = measuring_framework(assessment)
@@ -91,7 +91,7 @@ def team_tokens(request, slug):
     Only the team's members may; anyone else who may read the team is refused, others get
     404 (the one access rule)."""
     team = get_team_for(request.user, slug)
-    if not may_change(request.user, team.pk):
+    if not team.user_may_change:
         messages.error(request, f"Only members of {team} can manage its API tokens.")
         return redirect("assessments:delivery", team.slug)
     revoke = id_param(request.POST.get("revoke"))

@@ -1,5 +1,7 @@
 """The organisation overview: where every team the user may read stands."""
 
+from itertools import islice
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -15,7 +17,7 @@ from ..overview import (
     SORT_LABELS,
     SORTS,
     metric_names,
-    overview_row,
+    overview_page,
     overview_rows,
     overview_summary,
 )
@@ -23,6 +25,7 @@ from ..pagination import links
 from ..selectors import team_profiles
 
 PAGE_SIZE = 25
+CSV_CHUNK = 500
 
 
 def _choices(request) -> dict:
@@ -44,7 +47,7 @@ def overview(request):
     framework_id = "" if chosen["framework_id"] is None else str(chosen["framework_id"])
     direction = "desc" if chosen["descending"] else "asc"
     query = f"framework={framework_id}&sort={chosen['sort']}&dir={direction}&"
-    page.object_list = [overview_row(row, now) for row in page.object_list]
+    page.object_list = overview_page(list(page.object_list), now)
     return render(
         request,
         "assessments/overview.html",
@@ -84,13 +87,20 @@ def overview_teams(request):
     return render(request, "assessments/overview_teams.html", context)
 
 
+def _every_row(queryset, now):
+    """Every row, read as one query a chunk at a time and completed a chunk at a time."""
+    rows = queryset.iterator(CSV_CHUNK)
+    while chunk := list(islice(rows, CSV_CHUNK)):
+        yield from overview_page(chunk, now)
+
+
 @require_safe
 @login_required
 def overview_csv(request):
     """Every row of the overview, streamed: the rows are read a chunk at a time."""
     chosen = _choices(request)
     now = timezone.now()
-    rows = (overview_row(row, now) for row in overview_rows(request.user, **chosen).iterator(500))
+    rows = _every_row(overview_rows(request.user, **chosen), now)
     response = StreamingHttpResponse(
         overview_csv_lines(rows, metric_names(request.user, chosen["framework_id"])),
         content_type="text/csv; charset=utf-8",

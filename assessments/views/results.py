@@ -35,7 +35,7 @@ def results(request, pk):
         "assessments/results.html",
         results_page(assessment.result, tree, notes)
         | {
-            "since": since_last_time(assessment.result, previous_result(request.user, assessment)),
+            "since": since_last_time(assessment.result, previous_result(assessment)),
             "contributors": answer_contributors(assessment),
             "assessment": assessment,
             "tree": tree,

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from frameworks.params import id_param, page_param
-from teams.models import may_change
 from teams.selectors import get_team_for, team_members
 
 from ..evidence import team_summary
@@ -78,7 +77,7 @@ def team_detail(request, slug):
             "frameworks": frameworks,
             "profile": sorted(frameworks, key=lambda f: (f["name"], f["version"])),
             "due_next": due_next(frameworks),
-            "member": may_change(request.user, team.pk),
+            "member": team.user_may_change,
             "drafts": drafts,
             "question_counts": question_totals(drafts),
             "minutes_left": minutes_left(drafts),
