@@ -15,10 +15,9 @@ from teams.models import Team, team_access
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def visible_to(self, user, *, inline: bool = False):
-        """Assessments the user may read (the access rule, through the team; with
-        `inline`, for one assessment: see team_access)."""
-        return self.filter(team_access(user, change=False, team="team", inline=inline))
+    def visible_to(self, user):
+        """Assessments the user may read (the access rule, through the team)."""
+        return self.filter(team_access(user, change=False, team="team"))
 
     def changeable_by(self, user, *, inline: bool = False):
         """Assessments whose answers the user may change (the access rule, through the team)."""
@@ -87,6 +86,10 @@ class Assessment(models.Model):
     # metrics or too few were known.
     delivery_performance = models.CharField(max_length=10, blank=True)
     delivery_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Each key metric's answered level ([name, level] pairs, as the result's "metrics"), and
+    # on how many answers and the team's data disagreed (null: no data stored with it).
+    metric_levels = models.JSONField(default=list, blank=True, editable=False)
+    measured_disagreements = models.PositiveSmallIntegerField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     # Whether this is the team's latest submitted assessment of its framework version: the
     # row the overview and the team profile show. Kept by services.latest_refresh in the

@@ -26,7 +26,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Lower
 
 from frameworks.models import Framework
@@ -99,9 +98,7 @@ SORT_LABELS = {
 
 
 def overview_rows(user, *, framework_id: int | None, sort: str, descending: bool):
-    """Every row of the overview the user may read, in order: one queryset of values, with
-    only what sorting needs and what a row shows of its own (overview_page adds the rest for
-    the rows of one page)."""
+    """Every row of the overview the user may read, in order: one queryset of values."""
     condition = Q(assessments__is_latest=True)
     if framework_id is not None:
         condition &= Q(assessments__framework_id=framework_id)
@@ -113,12 +110,15 @@ def overview_rows(user, *, framework_id: int | None, sort: str, descending: bool
             "name",
             "slug",
             "latest__pk",
+            "latest__framework_id",
             "latest__title",
             "latest__submitted_at",
             "latest__overall_percent",
             "latest__maturity_level",
             "latest__maturity_level_number",
             "latest__delivery_performance",
+            "latest__metric_levels",
+            "latest__measured_disagreements",
         )
     )
     if sort == "framework":
@@ -141,20 +141,9 @@ def overview_rows(user, *, framework_id: int | None, sort: str, descending: bool
     return rows.order_by(without, *columns, Lower("name"), "pk", "latest__pk")
 
 
-def overview_page(rows: list[dict], now) -> list[OverviewRow]:
-    """The rows of one page of overview_rows as the page and the CSV show them, with what
-    they show of their results' stored documents and their teams' drafts (two queries)."""
-    ids = [row["latest__pk"] for row in rows if row["latest__pk"] is not None]
-    stored = {
-        found["pk"]: found
-        for found in Assessment.objects.filter(pk__in=ids).values(
-            "pk",
-            "framework__name",
-            "framework__version",
-            metrics=KeyTransform("metrics", "result"),
-            disagreements=KeyTransform("disagreements", KeyTransform("measured", "result")),
-        )
-    }
+def overview_page(rows: list[dict], labels: dict[int, str], now) -> list[OverviewRow]:
+    """The rows of one page of overview_rows as the page and the CSV show them, with their
+    teams' drafts (one query); `labels` names each framework by id."""
     drafts = dict(
         Assessment.objects.drafts()
         .filter(team_id__in={row["pk"] for row in rows})
@@ -163,17 +152,14 @@ def overview_page(rows: list[dict], now) -> list[OverviewRow]:
         .annotate(n=Count("pk"))
         .values_list("team", "n")
     )
-    return [
-        overview_row(row, stored.get(row["latest__pk"]), drafts.get(row["pk"], 0), now)
-        for row in rows
-    ]
+    return [overview_row(row, labels, drafts.get(row["pk"], 0), now) for row in rows]
 
 
-def overview_row(row: dict, stored: dict | None, drafts: int, now) -> OverviewRow:
+def overview_row(row: dict, labels: dict[int, str], drafts: int, now) -> OverviewRow:
     latest = None
-    if stored is not None:
+    if row["latest__pk"] is not None:
         latest = LatestResult(
-            framework=f"{stored['framework__name']} {stored['framework__version']}",
+            framework=labels[row["latest__framework_id"]],
             assessment_id=row["latest__pk"],
             title=row["latest__title"],
             submitted_at=row["latest__submitted_at"],
@@ -181,8 +167,8 @@ def overview_row(row: dict, stored: dict | None, drafts: int, now) -> OverviewRo
             maturity_level=row["latest__maturity_level"],
             maturity_level_number=row["latest__maturity_level_number"],
             delivery_performance=row["latest__delivery_performance"],
-            metrics=tuple((m["name"], m["performance_level"]) for m in stored["metrics"] or ()),
-            disagreements=stored["disagreements"],
+            metrics=tuple((name, level) for name, level in row["latest__metric_levels"] or ()),
+            disagreements=row["latest__measured_disagreements"],
         )
     return OverviewRow(
         team=TeamRow(row["pk"], row["name"], row["slug"]),
@@ -192,11 +178,26 @@ def overview_row(row: dict, stored: dict | None, drafts: int, now) -> OverviewRo
     )
 
 
-def overview_summary(user, *, framework_id: int | None, now) -> Summary:
-    """The level counts per framework and how many rows are due (three queries)."""
-    latest = visible_latest(user, framework_id)
-    rows = (
-        latest.order_by()
+def framework_labels() -> dict[int, tuple[str, bool]]:
+    """Every framework's name and version ("DORA Metrics Framework 1.0") and whether it is
+    published, by id: for the rows to name theirs and the filter to offer (one query of a
+    short table)."""
+    return {
+        pk: (f"{name} {version}", published)
+        for pk, name, version, published in Framework.objects.order_by(
+            "name", "version"
+        ).values_list("pk", "name", "version", "is_published")
+    }
+
+
+def overview_summary(user, *, framework_id: int | None, rows: int, now) -> Summary:
+    """The level counts per framework and how many rows are due, of `rows` rows in all (one
+    query: the rows without a result are those the counts leave)."""
+    counts: dict[str, list] = defaultdict(list)
+    results = old = 0
+    for name, version, level, number, n, stale in (
+        visible_latest(user, framework_id)
+        .order_by()
         .values("framework__name", "framework__version", "maturity_level_number")
         .annotate(n=Count("pk"), old=Count("pk", filter=Q(submitted_at__lt=now - DUE_AFTER)))
         .values_list(
@@ -207,18 +208,15 @@ def overview_summary(user, *, framework_id: int | None, now) -> Summary:
             "n",
             "old",
         )
-    )
-    counts: dict[str, list] = defaultdict(list)
-    old_results = 0
-    for name, version, level, number, n, old in rows:
+    ):
         counts[f"{name} {version}"].append((number or 0, level or "Not scored", n))
-        old_results += old
-    without = Team.objects.visible_to(user).exclude(pk__in=latest.values("team_id")).count()
+        results += n
+        old += stale
     level_counts = tuple(
         (framework, tuple((level, n) for _, level, n in sorted(items, key=lambda i: -i[0])))
         for framework, items in sorted(counts.items())
     )
-    return Summary(level_counts=level_counts, due_count=old_results + without)
+    return Summary(level_counts=level_counts, due_count=old + rows - results)
 
 
 def metric_names(user, framework_id: int | None) -> list[str]:

@@ -161,6 +161,9 @@ def result_columns(document: dict) -> dict:
         "delivery_performance": delivery or "",
         # 1 for Low up to 4 for Elite: the overview sorts delivery performance by it
         "delivery_rank": key_metrics.LEVELS.index(delivery) + 1 if delivery else None,
+        # each key metric's level, and where answers and data disagree: the overview's
+        "metric_levels": [[m["name"], m["performance_level"]] for m in document["metrics"]],
+        "measured_disagreements": (document.get("measured") or {}).get("disagreements"),
     }
 
 

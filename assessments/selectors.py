@@ -15,11 +15,10 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Lower
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from frameworks.models import Framework
 from frameworks.tree import cached_tree
-from teams.models import Membership, Team, member_of_team
+from teams.models import Membership, Team, may_change, may_read
 
 from .models import Answer, Assessment
 
@@ -37,18 +36,20 @@ def get_assessment_for(user, pk, *, for_change: bool = False, submitter: bool = 
         try:
             assessment = changeable.select_related("framework").get(pk=pk)
         except Assessment.DoesNotExist:
-            if Assessment.objects.visible_to(user, inline=True).filter(pk=pk).exists():
+            team_id = Assessment.objects.filter(pk=pk).values_list("team_id", flat=True).first()
+            if team_id is not None and may_read(user, team_id):
                 raise PermissionDenied(
                     "Only members of the team can change its assessments."
                 ) from None
             raise Http404("No such assessment.") from None
         assessment.user_may_change = True
         return assessment
-    assessments = Assessment.objects.visible_to(user, inline=True).annotate(
-        user_may_change=member_of_team(user, "team")
-    )
     related = ("team", "framework", "submitted_by") if submitter else ("team", "framework")
-    return get_object_or_404(assessments.select_related(*related), pk=pk)
+    assessment = Assessment.objects.select_related(*related).filter(pk=pk).first()
+    if assessment is None or not may_read(user, assessment.team_id):
+        raise Http404("No such assessment.")
+    assessment.user_may_change = may_change(user, assessment.team_id)
+    return assessment
 
 
 def get_submitted_for(user, pk) -> Assessment:
@@ -173,25 +174,48 @@ def team_list(user):
 HISTORY_CHART_SIZE = 12
 
 
-def team_frameworks(team: Team) -> list[dict]:
-    """The framework versions the team has submitted assessments of, the one used last
-    first, each with its latest result (the team's profile): pk, name, version, and the
-    latest's id, date, score, maturity level and delivery performance."""
-    return list(
-        team.assessments.latest()
-        .order_by("-submitted_at", "-pk")
+def team_assessments(team: Team) -> tuple[list[dict], list[dict]]:
+    """The team's profile and work in progress, in one query: the framework versions it has
+    submitted assessments of, the one used last first, each with its latest result (pk,
+    name, version, slug and the latest's id, date, score, maturity level and delivery
+    performance); and its drafts, the one changed last first (pk, title, framework, and how
+    many questions are answered)."""
+    rows = (
+        team.assessments.filter(Q(is_latest=True) | Q(status=Assessment.Status.DRAFT))
+        .with_answered_count()
         .values(
+            "status",
+            "title",
+            "updated_at",
             "submitted_at",
             "overall_percent",
             "maturity_level",
             "delivery_performance",
-            pk=F("framework_id"),
-            name=F("framework__name"),
-            version=F("framework__version"),
-            slug=F("framework__slug"),
+            "answered_count",
+            "framework__name",
+            "framework__version",
+            "framework__slug",
+            *FRAMEWORK_KEY,
             assessment_id=F("id"),
         )
     )
+    frameworks, drafts = [], []
+    for row in rows:
+        if row["status"] == Assessment.Status.DRAFT:
+            drafts.append({**row, "pk": row["assessment_id"]})
+        else:
+            frameworks.append(
+                {
+                    **row,
+                    "pk": row["framework_id"],
+                    "name": row["framework__name"],
+                    "version": row["framework__version"],
+                    "slug": row["framework__slug"],
+                }
+            )
+    frameworks.sort(key=lambda f: (f["submitted_at"], f["assessment_id"]), reverse=True)
+    drafts.sort(key=lambda d: (d["updated_at"], d["pk"]), reverse=True)
+    return frameworks, drafts
 
 
 def due_next(frameworks: list[dict]) -> dict | None:
@@ -208,18 +232,6 @@ def due_next(frameworks: list[dict]) -> dict | None:
     if never:
         return {**never, "submitted_at": None}
     return min(frameworks, key=lambda f: f["submitted_at"], default=None)
-
-
-def team_drafts(team: Team) -> list[dict]:
-    """The team's drafts, the one changed last first, as rows."""
-    return list(
-        team.assessments.drafts()
-        .order_by("-updated_at", "-pk")
-        .with_answered_count()
-        .values(
-            "pk", "title", "answered_count", "framework__name", "framework__version", *FRAMEWORK_KEY
-        )
-    )
 
 
 def _team_submitted(team: Team, framework_id: int):

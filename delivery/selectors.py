@@ -5,10 +5,11 @@ caller has checked that the user may read the team (the one access rule)."""
 
 from __future__ import annotations
 
+import functools
+import operator
 from datetime import date, timedelta
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Max, Q
 
 from frameworks import key_metrics
 from frameworks.models import Framework, ScoreGuidance
@@ -62,19 +63,24 @@ def has_data(team) -> bool:
 
 
 def last_receipts(team) -> list[Receipt]:
-    """The latest arrival of each kind of the team's data, by when it arrived (one query)."""
-    latest = (
+    """The latest arrival of each kind of the team's data, by when it arrived: when each
+    kind last arrived (one query, from the receipts' index), then those arrivals (a second
+    query, for a team that has sent any)."""
+    last = dict(
         Receipt.objects.filter(team=team)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("kind")],
-                order_by=[F("received_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank=1)
+        .order_by()
+        .values("kind")
+        .annotate(at=Max("received_at"))
+        .values_list("kind", "at")
     )
-    found = {r.kind: r for r in latest}
+    if not last:
+        return []
+    found = {}
+    arrivals = Receipt.objects.filter(team=team).filter(
+        functools.reduce(operator.or_, (Q(kind=kind, received_at=at) for kind, at in last.items()))
+    )
+    for receipt in arrivals.order_by("pk"):
+        found[receipt.kind] = receipt  # of two at the same instant, the later one
     return [found[kind] for kind in Receipt.Kind.values if kind in found]
 
 

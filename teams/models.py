@@ -1,10 +1,10 @@
 """Teams, their members, and the one access rule; the team tokens that a team's CI uses.
 
 The access rule lives here, once: `team_access` says which teams' data a user may see or
-change, and `member_of_team` asks, in the query that reads one row, whether the user may
-change it. Every app's querysets apply them along the relation that leads to the team
-(`visible_to(user)`, `changeable_by(user)`), so pages, downloads, the API, forms and
-services never restate membership.
+change, as a filter for lists, and `may_read` / `may_change` say it of one team already read.
+Every app's querysets apply it along the relation that leads to the team (`visible_to(user)`,
+`changeable_by(user)`), and every lookup of one row through `may_read`, so pages, downloads,
+the API, forms and services never restate membership.
 
 The tables keep the names they had when these models lived in `assessments` and `delivery`.
 """
@@ -15,7 +15,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 VIEW_ALL_TEAMS = "teams.view_all_teams"
@@ -57,12 +57,6 @@ def member_team_ids(user) -> frozenset[int]:
     return teams
 
 
-def member_of_team(user, team: str = "pk") -> Exists:
-    """Whether the user is a member of the team of the row queried, asked in that row's own
-    query (`team` as for team_access)."""
-    return Exists(Membership.objects.filter(team=OuterRef(team), user=user))
-
-
 def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -> Q:
     """THE access rule, as a filter on the team field `team` of the model queried ("pk" for
     Team itself, "team" for Assessment, "assessment__team" for Answer).
@@ -74,30 +68,36 @@ def team_access(user, *, change: bool, team: str = "pk", inline: bool = False) -
       members, superusers included. `is_staff` grants the admin, and nothing here.
     - Nobody who is not signed in and active sees anything.
 
-    For lists, the user's teams come from member_team_ids and whether the user sees every
-    team from sees_every_team (each read once per request). With `inline`, for a lookup of
-    one row, the rule is asked in that row's own query instead (membership and permission as
-    subqueries), so the lookup costs no queries of its own.
+    The user's teams come from member_team_ids (read once per request), or with `inline`,
+    for changing, from a join to the user's membership in the filtered query itself, for a
+    lookup of one row by a request that needs nothing else of them (a save).
     """
     if not (user.is_authenticated and user.is_active):
         return Q(pk__in=[])
-    if inline:
-        member = Q(member_of_team(user, team))
-        if change:
-            return member
-        if user.is_superuser:
-            return Q()
-        return member | Q(Exists(_viewer_permissions(user)))
     if not change and sees_every_team(user):
         return Q()
+    if inline and change:
+        return Q(**{f"{team}__memberships__user": user})
     return Q(**{f"{team}__in": sorted(member_team_ids(user))})
 
 
+def may_read(user, team_id: int) -> bool:
+    """The access rule for one team already read: may the user read its data? A member's
+    own team needs no look at permissions."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return team_id in member_team_ids(user) or sees_every_team(user)
+
+
+def may_change(user, team_id: int) -> bool:
+    """The access rule for one team already read: may the user change its assessments?"""
+    return user.is_authenticated and user.is_active and team_id in member_team_ids(user)
+
+
 class TeamQuerySet(models.QuerySet):
-    def visible_to(self, user, *, inline: bool = False):
-        """Teams whose assessments the user may read (with `inline`, for one team: see
-        team_access)."""
-        return self.filter(team_access(user, change=False, inline=inline))
+    def visible_to(self, user):
+        """Teams whose assessments the user may read."""
+        return self.filter(team_access(user, change=False))
 
     def changeable_by(self, user):
         """Teams whose assessments the user may start, answer and submit."""

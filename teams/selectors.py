@@ -1,19 +1,19 @@
 """Reads of teams for pages and the API, scoped by the one access rule."""
 
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
-from .models import Team, member_of_team
+from .models import Team, may_change, may_read
 
 
 def get_team_for(user, slug: str) -> Team:
-    """The team, if the user may read its assessments; else 404. `user_may_change` tells
-    whether the user may also change them (is a member). One query: the access rule is
-    asked in it."""
-    teams = Team.objects.visible_to(user, inline=True).annotate(
-        user_may_change=member_of_team(user)
-    )
-    return get_object_or_404(teams, slug=slug)
+    """The team, if the user may read its assessments; else 404 (as for a team that does not
+    exist). `user_may_change` tells whether the user may also change them."""
+    team = Team.objects.filter(slug=slug).first()
+    if team is None or not may_read(user, team.pk):
+        raise Http404("No such team.")
+    team.user_may_change = may_change(user, team.pk)
+    return team
 
 
 def team_members(team: Team) -> list:

@@ -101,6 +101,11 @@ def test_four_everywhere_is_elite_practice_and_high_delivery(client, dora, team_
         "Time to restore service",
     ]
     assert (done.delivery_performance, done.delivery_rank) == ("High", 3)
+    # The columns lists show, written with the result: each key metric's level, and no
+    # disagreements to count (the team sends no data).
+    assert done.metric_levels == [[m["name"], "High"] for m in result["metrics"]]
+    assert len(done.metric_levels) == 4
+    assert done.measured_disagreements is None
     client.force_login(team_and_member[1])
     page = client.get(reverse("assessments:results", args=[done.pk])).content.decode()
     assert "Practice maturity" in page and "Delivery performance" in page

@@ -7,7 +7,13 @@ import pytest
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from assessments.overview import DUE_AFTER, overview_page, overview_rows, overview_summary
+from assessments.overview import (
+    DUE_AFTER,
+    framework_labels,
+    overview_page,
+    overview_rows,
+    overview_summary,
+)
 from assessments.tests.make import make_team, make_user, make_viewer, submitted_assessment
 from frameworks.tests.make import make_framework
 
@@ -78,10 +84,11 @@ def shown(rows):
 
 def paged(user, size, **chosen):
     pages = Paginator(overview_rows(user, **chosen), size)
+    names = {pk: label for pk, (label, _) in framework_labels().items()}
     rows = [
         row
         for number in pages.page_range
-        for row in overview_page(list(pages.page(number).object_list), NOW)
+        for row in overview_page(list(pages.page(number).object_list), names, NOW)
     ]
     return pages.count, rows
 
@@ -119,7 +126,7 @@ def test_pages_by_team_go_in_name_order(org, size):
 
 
 def test_the_summary_counts_levels_and_due_rows(org):
-    summary = overview_summary(org, framework_id=None, now=NOW)
+    summary = overview_summary(org, framework_id=None, rows=9, now=NOW)
     old = 2  # Bravo's Alpha (200 days) and Alpha Team's Beta (300 days)
     assert all(days > DUE_AFTER.days for days in (200, 300))
     assert summary.due_count == old + 2  # and the two teams without a result

@@ -153,10 +153,11 @@ def test_the_team_page_costs_the_same_queries_however_many_assessments(
         make_assessment(team=teams[0], framework=fw, user=people[0], title=f"draft {n}")
     client_for(client, people[0])
     url = reverse("assessments:team_detail", args=["apollo"])
-    # session, user, team (the access rule asked in the same query), frameworks, drafts,
-    # members, the history's count and first page (which holds the chart's rows too)
+    # session, user, team, the user's teams (the access rule), its latest results and
+    # drafts (one query), members, the history's count and first page (which holds the
+    # chart's rows too)
     # (+1: the published frameworks, to tell which is due next)
-    # (+1: the team's latest delivery data receipts; it has none, so nothing more)
+    # (+1: when each kind of delivery data last arrived; it has none, so nothing more)
     with django_assert_num_queries(10):
         client.get(url)
 
@@ -361,16 +362,15 @@ def test_the_overview_costs_the_same_queries_however_many_teams(
         make_assessment(team=team, framework=fw, user=staff_user)
     client_for(client, staff_user)
     # session, user (a superuser: no permission queries); the paginator's count, the page's
-    # rows, what they show of their stored results, their teams' drafts; the summary (the
-    # level counts with the old results among them, the teams without a result); the
-    # frameworks to filter by
+    # rows, the frameworks' names (to name the rows' and to filter by), their teams'
+    # drafts; the summary (the level counts with the old results among them)
     for sort in ("team", "overall", "framework"):
         for _ in range(2):  # nothing is kept: every view reads the same
-            with django_assert_num_queries(9):
+            with django_assert_num_queries(7):
                 client.get(reverse("assessments:overview") + f"?sort={sort}")
     # session, user, the frameworks for the metric columns (their trees are kept already),
-    # then every row in one query, read a chunk at a time, each chunk of up to 500 rows
-    # with its results' documents and its drafts
+    # the frameworks' names, then every row in one query, read a chunk at a time, each
+    # chunk of up to 500 rows with its drafts
     with django_assert_num_queries(6):
         b"".join(client.get(reverse("assessments:overview_csv")).streaming_content)
 

@@ -161,13 +161,13 @@ def test_the_results_page_costs_a_constant_number_of_queries(
     assessment = submitted_assessment(team=team, framework=dora, user=user, scores=dora_scores())
     url = reverse("assessments:results", args=[assessment.pk])
     tree.clear_cache()
-    # session, user, assessment with its result and team (the access rule asked in the same
-    # query), answers' notes, the team's previous result of the framework ("since last
+    # session, user, assessment with its result and team, the user's teams (the access
+    # rule), answers' notes, the team's previous result of the framework ("since last
     # time"), who gave the answers; the first time also the framework's tree (five queries)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         first = dora_client.get(url)
     # again: the tree is kept, nothing else is
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         second = dora_client.get(url)
 
     # the same page (but for the per-request CSRF tokens of the sign-out and what-if forms)

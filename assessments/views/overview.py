@@ -9,13 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from frameworks.models import Framework
 from frameworks.params import choice_param, id_param, page_param
 
 from ..exports import overview_csv_lines
 from ..overview import (
     SORT_LABELS,
     SORTS,
+    framework_labels,
     metric_names,
     overview_page,
     overview_rows,
@@ -41,13 +41,17 @@ def _choices(request) -> dict:
 def overview(request):
     chosen = _choices(request)
     now = timezone.now()
-    rows = overview_rows(request.user, **chosen)
-    page = Paginator(rows, PAGE_SIZE).get_page(page_param(request.GET.get("page")))
-    summary = overview_summary(request.user, framework_id=chosen["framework_id"], now=now)
+    page = Paginator(overview_rows(request.user, **chosen), PAGE_SIZE).get_page(
+        page_param(request.GET.get("page"))
+    )
+    labels = framework_labels()
+    page.object_list = overview_page(list(page.object_list), _names(labels), now)
+    summary = overview_summary(
+        request.user, framework_id=chosen["framework_id"], rows=page.paginator.count, now=now
+    )
     framework_id = "" if chosen["framework_id"] is None else str(chosen["framework_id"])
     direction = "desc" if chosen["descending"] else "asc"
     query = f"framework={framework_id}&sort={chosen['sort']}&dir={direction}&"
-    page.object_list = overview_page(list(page.object_list), now)
     return render(
         request,
         "assessments/overview.html",
@@ -59,14 +63,16 @@ def overview(request):
             "sort_columns": [(key, SORT_LABELS[key]) for key in SORTS],
             "direction": direction,
             "framework_id": framework_id,
-            "frameworks": [
-                (f.pk, str(f)) for f in Framework.objects.published().only("name", "version")
-            ],
+            "frameworks": [(pk, label) for pk, (label, published) in labels.items() if published],
             "page": page,
             "links": links(page, query),
             "nav": "overview",
         },
     )
+
+
+def _names(labels: dict) -> dict[int, str]:
+    return {pk: label for pk, (label, _) in labels.items()}
 
 
 @require_safe
@@ -89,9 +95,10 @@ def overview_teams(request):
 
 def _every_row(queryset, now):
     """Every row, read as one query a chunk at a time and completed a chunk at a time."""
+    names = _names(framework_labels())
     rows = queryset.iterator(CSV_CHUNK)
     while chunk := list(islice(rows, CSV_CHUNK)):
-        yield from overview_page(chunk, now)
+        yield from overview_page(chunk, names, now)
 
 
 @require_safe

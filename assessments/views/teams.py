@@ -17,8 +17,7 @@ from ..selectors import (
     due_next,
     minutes_left,
     question_totals,
-    team_drafts,
-    team_frameworks,
+    team_assessments,
     team_history,
     team_list,
 )
@@ -66,8 +65,7 @@ def team_detail(request, slug):
     team = get_team_for(request.user, slug)
     chosen = id_param(request.GET.get("framework"))
     number = page_param(request.GET.get("page"))
-    frameworks = team_frameworks(team)
-    drafts = team_drafts(team)
+    frameworks, drafts = team_assessments(team)
     return render(
         request,
         "assessments/team_detail.html",

@@ -89,14 +89,14 @@ def test_the_team_pages_delivery_section_costs_the_same_however_much_data(
     client.force_login(member)
     url = reverse("assessments:team_detail", args=[team.slug])
     client.get(url)  # the framework's tree is kept; nothing else is
-    # session, user, team (the access rule asked in the same query); its results, drafts,
-    # members, the framework due next; the receipts, the latest DORA result, its buckets'
-    # framework; the months: the deployments' counts per month, the changes' and the
+    # session, user, team, the user's teams (the access rule); its results and drafts,
+    # members, the framework due next; when each kind of data last arrived and those
+    # arrivals, the latest DORA result, its buckets' framework; the months: the deployments' counts per month, the changes' and the
     # incidents' middles per month, the first deployment
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url)
     recent_history(team, weeks=20)  # ten times the deployments and changes
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = client.get(url).content.decode()
     assert "from 60 deployments" not in page  # months, not the window
     assert page.count("deployments a week") >= 5

@@ -60,7 +60,13 @@ def fill(apps) -> dict:
         status="submitted",
         submitted_at=WHEN,
         submitted_by=ada,
-        result={"overall_percent": 80.0},
+        result={
+            "overall_percent": 80.0,
+            "metrics": [
+                {"name": "Lead time", "key_metric": "lead_time", "performance_level": "High"}
+            ],
+            "measured": {"disagreements": 1},
+        },
         overall_percent=80.0,
         is_latest=True,
     )
@@ -105,7 +111,9 @@ def test_an_existing_database_migrates_forward_with_every_row_kept():
     assert list(team.members.values_list("username", flat=True)) == ["ada"]
     assert Assessment.objects.get(pk=ids["draft"]).team == team
     done = Assessment.objects.get(pk=ids["done"])
-    assert done.is_latest and done.result == {"overall_percent": 80.0}
+    assert done.is_latest and done.result["overall_percent"] == 80.0
+    # The overview's columns are filled in from the stored document.
+    assert (done.metric_levels, done.measured_disagreements) == ([["Lead time", "High"]], 1)
     answer = Answer.objects.get(assessment_id=ids["draft"])
     assert (answer.score, answer.notes, answer.updated_by.username) == (4, "kept", "ada")
     assert TeamToken.objects.get(team=team).digest == "d" * 64

@@ -6,7 +6,7 @@ from django.http import Http404
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from ..models import Team, TeamToken, member_of_team
+from ..models import Team, TeamToken, may_change, may_read
 
 
 def team_token(request) -> TeamToken | None:
@@ -23,15 +23,10 @@ def team_for(request, slug: str, *, write: bool) -> Team:
     user = request.user
     if not user.is_authenticated:
         raise NotAuthenticated("Sign in, or send a team token: Authorization: Token <token>.")
-    team = (
-        Team.objects.visible_to(user, inline=True)
-        .annotate(user_may_change=member_of_team(user))
-        .filter(slug=slug)
-        .first()
-    )
-    if team is None:
+    team = Team.objects.filter(slug=slug).first()
+    if team is None or not may_read(user, team.pk):
         raise Http404("No such team.")
-    if write and not team.user_may_change:
+    if write and not may_change(user, team.pk):
         raise PermissionDenied(f"Only members of {team} can send its delivery data.")
     return team
 
