@@ -8,6 +8,7 @@ rows, and their number does not grow with the number of teams, assessments or qu
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -71,8 +72,10 @@ def answers_by_question(
     if question_ids is not None:
         where["question_id__in"] = list(question_ids)
     answers = Answer.objects.filter(**where).order_by()
-    if with_users:
-        answers = answers.select_related("updated_by")
+    if with_users:  # of the user, only what pages show: the name
+        answers = answers.select_related("updated_by").only(
+            *(f.name for f in Answer._meta.concrete_fields), "updated_by__username"
+        )
     result = {}
     for answer in answers:
         answer.assessment = assessment
@@ -360,22 +363,33 @@ def notes_by_assessment(assessments) -> dict[int, dict[int, AnswerNotes]]:
 def answer_contributors(assessment: Assessment) -> list[tuple[str, int]]:
     """Who gave a (checked) assessment's answers, the last to change each: (name, how
     many), most first."""
+    return notes_and_contributors(assessment)[1]
+
+
+def notes_and_contributors(assessment: Assessment) -> tuple[dict[int, AnswerNotes], list]:
+    """A (checked) assessment's answers in one read: question id -> its notes, and who
+    gave its answers (answer_contributors)."""
+    notes, given = {}, Counter()
     rows = (
         Answer.objects.filter(assessment_id=assessment.pk)
-        .answered()
-        .exclude(updated_by=None)
-        .values("updated_by__username", "updated_by__first_name", "updated_by__last_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "updated_by__username")
-    )
-    return [
-        (
-            f"{row['updated_by__first_name']} {row['updated_by__last_name']}".strip()
-            or row["updated_by__username"],
-            row["n"],
+        .order_by()
+        .values_list(
+            "question_id",
+            "not_applicable",
+            "not_applicable_reason",
+            "notes",
+            "score",
+            "updated_by__username",
+            "updated_by__first_name",
+            "updated_by__last_name",
         )
-        for row in rows
-    ]
+    )
+    for question_id, not_applicable, reason, text, score, username, first, last in rows:
+        notes[question_id] = AnswerNotes(not_applicable, reason, text)
+        if username is not None and (score is not None or not_applicable):
+            given[(f"{first} {last}".strip() or username, username)] += 1
+    contributors = sorted(given.items(), key=lambda item: (-item[1], item[0][1]))
+    return notes, [(name, n) for (name, _), n in contributors]
 
 
 # Starting --------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """The organisation overview: where every team the user may read stands."""
 
-from itertools import islice
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -18,6 +16,7 @@ from ..overview import (
     framework_labels,
     metric_names,
     overview_page,
+    overview_row,
     overview_rows,
     overview_summary,
 )
@@ -94,11 +93,10 @@ def overview_teams(request):
 
 
 def _every_row(queryset, now):
-    """Every row, read as one query a chunk at a time and completed a chunk at a time."""
+    """Every row, read as one query a chunk at a time."""
     names = _names(framework_labels())
-    rows = queryset.iterator(CSV_CHUNK)
-    while chunk := list(islice(rows, CSV_CHUNK)):
-        yield from overview_page(chunk, names, now)
+    for row in queryset.iterator(CSV_CHUNK):
+        yield overview_row(row, names, now)
 
 
 @require_safe

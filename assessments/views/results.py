@@ -12,9 +12,9 @@ from frameworks.tree import framework_tree
 from ..exports import result_csv, result_json_of
 from ..results import result_document, results_page, since_last_time, what_if_answers
 from ..selectors import (
-    answer_contributors,
     get_assessment_for,
     get_submitted_for,
+    notes_and_contributors,
     notes_by_assessment,
     previous_result,
 )
@@ -29,14 +29,14 @@ def results(request, pk):
         messages.info(request, "This assessment is still a draft: submit it to see its result.")
         return redirect("assessments:review", assessment.pk)
     tree = framework_tree(assessment.framework)
-    notes = notes_by_assessment([assessment])[assessment.pk]
+    notes, contributors = notes_and_contributors(assessment)
     return render(
         request,
         "assessments/results.html",
         results_page(assessment.result, tree, notes)
         | {
             "since": since_last_time(assessment.result, previous_result(assessment)),
-            "contributors": answer_contributors(assessment),
+            "contributors": contributors,
             "assessment": assessment,
             "tree": tree,
             "nav": "dashboard",
