@@ -362,15 +362,16 @@ def test_the_overview_costs_the_same_queries_however_many_teams(
         make_assessment(team=team, framework=fw, user=staff_user)
     client_for(client, staff_user)
     # session, user (a superuser: no permission queries); the paginator's count, the page's
-    # rows (each with its team's drafts), the frameworks' names (to name the rows' and to
-    # filter by); the summary (the level counts with the old results among them)
+    # rows, the frameworks' names (to name the rows' and to filter by), the rows' teams'
+    # drafts; the summary (the level counts with the old results among them)
     for sort in ("team", "overall", "framework"):
         for _ in range(2):  # nothing is kept: every view reads the same
-            with django_assert_num_queries(6):
+            with django_assert_num_queries(7):
                 client.get(reverse("assessments:overview") + f"?sort={sort}")
     # session, user, the frameworks for the metric columns (their trees are kept already),
-    # the frameworks' names, then every row in one query, read a chunk at a time
-    with django_assert_num_queries(5):
+    # the frameworks' names, then every row in one query, read a chunk at a time, each
+    # chunk of up to 500 rows with its teams' drafts
+    with django_assert_num_queries(6):
         b"".join(client.get(reverse("assessments:overview_csv")).streaming_content)
 
 

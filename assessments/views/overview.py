@@ -1,5 +1,7 @@
 """The organisation overview: where every team the user may read stands."""
 
+from itertools import islice
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -16,7 +18,6 @@ from ..overview import (
     framework_labels,
     metric_names,
     overview_page,
-    overview_row,
     overview_rows,
     overview_summary,
 )
@@ -93,10 +94,11 @@ def overview_teams(request):
 
 
 def _every_row(queryset, now):
-    """Every row, read as one query a chunk at a time."""
+    """Every row, read as one query a chunk at a time, and each chunk's drafts."""
     names = _names(framework_labels())
-    for row in queryset.iterator(CSV_CHUNK):
-        yield overview_row(row, names, now)
+    rows = queryset.iterator(CSV_CHUNK)
+    while chunk := list(islice(rows, CSV_CHUNK)):
+        yield from overview_page(chunk, names, now)
 
 
 @require_safe
