@@ -1,12 +1,13 @@
-"""The organisation overview: each team's latest submitted result per framework version, as
-one queryset sorted in the database, for Django's Paginator and the CSV download.
+"""The organisation overview: each team's latest submitted result per framework version,
+sorted in the database, for Django's Paginator and the CSV download; and the teams that have
+none, which are due.
 
-A row is a team joined to one of its latest results (a team with results in several
-frameworks has a row for each), or a team with no result: one row with none. Everything
-starts from the access rule (Team.visible_to, Assessment.visible_to). Sorted by a column of
-the result (framework, date, maturity score and level, delivery performance), the rows with
-a result come first in that column's order, a result without a value counting as the lowest,
-then the teams without a result; ties go by team name.
+The rows are the latest results the user may read (the access rule: Assessment.visible_to),
+one queryset ordered so that the database walks an index (a partial index per sortable
+column, over the latest results only) rather than sorting every team's result for each
+page: a page reads its results' ids from the index and then those rows alone, so a deep page
+of two thousand teams costs what the first page of two hundred does. By a column, a result
+without a value counts as the lowest; ties go by id. By team, results go in name order.
 """
 
 from __future__ import annotations
@@ -15,27 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 
 from frameworks.models import Framework
-from frameworks.tree import framework_tree
+from frameworks.tree import cached_tree, framework_tree
 from teams.models import Team
 
 from .models import Assessment
 from .selectors import visible_latest
 
 DUE_AFTER = timedelta(days=182)  # about six months
+WITHOUT_SHOWN = 20  # teams without a result named on the page; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -64,7 +56,7 @@ class LatestResult:
 @dataclass(frozen=True)
 class OverviewRow:
     team: TeamRow
-    latest: LatestResult | None
+    latest: LatestResult | None  # None: a team without a result (the CSV lists those too)
     drafts: int
     due: bool
 
@@ -72,19 +64,23 @@ class OverviewRow:
 @dataclass(frozen=True)
 class Summary:
     """What the overview says of all its rows, whatever the sort and page: per framework,
-    how many teams are at each maturity level (highest first), and how many rows are due."""
+    how many teams are at each maturity level (highest first); how many rows are due; and
+    the teams without a result (the first WITHOUT_SHOWN by name, and how many in all)."""
 
     level_counts: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
     due_count: int
+    without: tuple[TeamRow, ...]
+    without_count: int
 
 
-# Sortable columns: the fields of the latest result each sorts by.
+# Sortable columns: the fields of the latest result each sorts by, then its id; each has a
+# partial index over the latest results (models.Assessment).
 COLUMNS = {
-    "framework": ("framework_name", "framework_version"),
-    "date": ("latest__submitted_at",),
-    "overall": ("latest__overall_percent",),
-    "level": ("latest__maturity_level_number",),
-    "delivery": ("latest__delivery_rank",),
+    "framework": "framework_id",
+    "date": "submitted_at",
+    "overall": "overall_percent",
+    "level": "maturity_level_number",
+    "delivery": "delivery_rank",
 }
 SORTS = ("team", *COLUMNS)
 SORT_LABELS = {
@@ -95,129 +91,132 @@ SORT_LABELS = {
     "level": "Maturity level",
     "delivery": "Delivery performance",
 }
+# What a row shows of a latest result.
+FIELDS = (
+    "pk",
+    "team_id",
+    "team__name",
+    "team__slug",
+    "framework_id",
+    "title",
+    "submitted_at",
+    "overall_percent",
+    "maturity_level",
+    "maturity_level_number",
+    "delivery_performance",
+    "metric_levels",
+    "measured_disagreements",
+)
 
 
-def overview_rows(user, *, framework_id: int | None, sort: str, descending: bool):
-    """Every row of the overview the user may read, in order: one queryset of values."""
-    condition = Q(assessments__is_latest=True)
-    if framework_id is not None:
-        condition &= Q(assessments__framework_id=framework_id)
-    rows = (
-        Team.objects.visible_to(user)
-        .annotate(latest=FilteredRelation("assessments", condition=condition))
-        .values(
-            "pk",
-            "name",
-            "slug",
-            "latest__pk",
-            "latest__framework_id",
-            "latest__title",
-            "latest__submitted_at",
-            "latest__overall_percent",
-            "latest__maturity_level",
-            "latest__maturity_level_number",
-            "latest__delivery_performance",
-            "latest__metric_levels",
-            "latest__measured_disagreements",
-        )
-    )
-    if sort == "framework":
-        # By subquery: Django joins the framework before the filtered relation when its
-        # condition names a framework, which the database refuses.
-        framework = Framework.objects.filter(pk=OuterRef("latest__framework_id"))
-        rows = rows.annotate(
-            framework_name=Subquery(framework.values("name")),
-            framework_version=Subquery(framework.values("version")),
-        )
+def overview_ids(user, *, framework_id: int | None, sort: str, descending: bool):
+    """The ids of the latest results the user may read, in the sort's order: the queryset
+    the Paginator pages (an index alone answers it)."""
+    latest = visible_latest(user, framework_id).order_by()
     if sort not in COLUMNS:
-        name = Lower("name").desc() if descending else Lower("name").asc()
-        return rows.order_by(name, "pk", "latest__framework_id")
-    columns = [
-        F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
-        for field in COLUMNS[sort]
-    ]
-    # Teams without a result after every result, whichever the direction; ties by name.
-    without = Case(When(latest__pk__isnull=True, then=Value(1)), default=Value(0))
-    return rows.order_by(without, *columns, Lower("name"), "pk", "latest__pk")
+        name = Lower("team__name")
+        first = name.desc() if descending else name.asc()
+        return latest.order_by(first, "team_id", "framework_id").values_list("pk", flat=True)
+    column = F(COLUMNS[sort])
+    if descending:  # (nulls where the index has them: the lowest)
+        order = [column.desc(nulls_last=True), F("pk").desc()]
+    else:
+        order = [column.asc(nulls_first=True), F("pk").asc()]
+    return latest.order_by(*order).values_list("pk", flat=True)
 
 
-def overview_page(rows: list[dict], labels: dict[int, str], now) -> list[OverviewRow]:
-    """Rows of overview_rows as the page and the CSV show them, with their teams' drafts
-    (one query: counted for these rows only, never for every row the sort reads);
-    `labels` names each framework by id."""
+def overview_rows(ids: list[int], labels: dict[int, str], now) -> list[OverviewRow]:
+    """The rows of these latest results, in the order of `ids`, with their teams' drafts
+    (two queries); `labels` names each framework by id."""
+    rows = {row["pk"]: row for row in Assessment.objects.filter(pk__in=ids).values(*FIELDS)}
     drafts = dict(
         Assessment.objects.drafts()
-        .filter(team_id__in={row["pk"] for row in rows})
+        .filter(team_id__in={row["team_id"] for row in rows.values()})
         .order_by()
         .values("team")
         .annotate(n=Count("pk"))
         .values_list("team", "n")
     )
-    return [overview_row(row, labels, drafts.get(row["pk"], 0), now) for row in rows]
+    return [overview_row(rows[pk], labels, drafts.get(rows[pk]["team_id"], 0), now) for pk in ids]
 
 
 def overview_row(row: dict, labels: dict[int, str], drafts: int, now) -> OverviewRow:
-    latest = None
-    if row["latest__pk"] is not None:
-        latest = LatestResult(
-            framework=labels[row["latest__framework_id"]],
-            assessment_id=row["latest__pk"],
-            title=row["latest__title"],
-            submitted_at=row["latest__submitted_at"],
-            overall_percent=row["latest__overall_percent"],
-            maturity_level=row["latest__maturity_level"],
-            maturity_level_number=row["latest__maturity_level_number"],
-            delivery_performance=row["latest__delivery_performance"],
-            metrics=tuple((name, level) for name, level in row["latest__metric_levels"] or ()),
-            disagreements=row["latest__measured_disagreements"],
-        )
+    latest = LatestResult(
+        framework=labels[row["framework_id"]],
+        assessment_id=row["pk"],
+        title=row["title"],
+        submitted_at=row["submitted_at"],
+        overall_percent=row["overall_percent"],
+        maturity_level=row["maturity_level"],
+        maturity_level_number=row["maturity_level_number"],
+        delivery_performance=row["delivery_performance"],
+        metrics=tuple((name, level) for name, level in row["metric_levels"] or ()),
+        disagreements=row["measured_disagreements"],
+    )
     return OverviewRow(
-        team=TeamRow(row["pk"], row["name"], row["slug"]),
+        team=TeamRow(row["team_id"], row["team__name"], row["team__slug"]),
         latest=latest,
         drafts=drafts,
-        due=latest is None or now - latest.submitted_at > DUE_AFTER,
+        due=now - latest.submitted_at > DUE_AFTER,
     )
 
 
-def framework_labels() -> dict[int, tuple[str, bool]]:
-    """Every framework's name and version ("DORA Metrics Framework 1.0") and whether it is
-    published, by id: for the rows to name theirs and the filter to offer (one query of a
-    short table)."""
+def framework_labels() -> dict[int, dict]:
+    """Every framework by id, with what the overview names it by ("DORA Metrics Framework
+    1.0"), whether it is published, and what finds its cached tree (one query of a short
+    table)."""
     return {
-        pk: (f"{name} {version}", published)
-        for pk, name, version, published in Framework.objects.order_by(
-            "name", "version"
-        ).values_list("pk", "name", "version", "is_published")
+        row["pk"]: {**row, "label": f"{row['name']} {row['version']}"}
+        for row in Framework.objects.order_by("name", "version").values(
+            "pk", "name", "version", "is_published", "content_version"
+        )
     }
 
 
-def overview_summary(user, *, framework_id: int | None, rows: int, now) -> Summary:
-    """The level counts per framework and how many rows are due, of `rows` rows in all (one
-    query: the rows without a result are those the counts leave)."""
+def overview_summary(user, *, framework_id: int | None, frameworks: dict, now) -> Summary:
+    """The level counts per framework, the teams without a result, and how many rows are
+    due (four queries, the counts from an index over the latest results; level names from
+    the frameworks' trees)."""
+    latest = visible_latest(user, framework_id)
     counts: dict[str, list] = defaultdict(list)
-    results = old = 0
-    for name, version, level, number, n, stale in (
-        visible_latest(user, framework_id)
-        .order_by()
-        .values("framework__name", "framework__version", "maturity_level_number")
+    old = 0
+    grouped = (
+        latest.order_by()
+        .values("framework_id", "maturity_level_number")
         .annotate(n=Count("pk"), old=Count("pk", filter=Q(submitted_at__lt=now - DUE_AFTER)))
-        .values_list(
-            "framework__name",
-            "framework__version",
-            "maturity_level",
-            "maturity_level_number",
-            "n",
-            "old",
-        )
-    ):
-        counts[f"{name} {version}"].append((number or 0, level or "Not scored", n))
-        results += n
+        .values_list("framework_id", "maturity_level_number", "n", "old")
+    )
+    for framework, number, n, stale in grouped:
+        info = frameworks[framework]
+        tree = cached_tree(info["pk"], info["content_version"], info["is_published"])
+        names = {level.level: level.name for level in tree.levels}
+        counts[info["label"]].append((number or 0, names.get(number, "Not scored"), n))
         old += stale
     level_counts = tuple(
         (framework, tuple((level, n) for _, level, n in sorted(items, key=lambda i: -i[0])))
         for framework, items in sorted(counts.items())
     )
-    return Summary(level_counts=level_counts, due_count=old + rows - results)
+    teams = Team.objects.visible_to(user).exclude(pk__in=latest.order_by().values("team_id"))
+    without_count = teams.count()
+    without = tuple(
+        TeamRow(row["pk"], row["name"], row["slug"])
+        for row in teams.order_by(Lower("name"), "pk").values("pk", "name", "slug")[:WITHOUT_SHOWN]
+    )
+    return Summary(
+        level_counts=level_counts,
+        due_count=old + without_count,
+        without=without,
+        without_count=without_count,
+    )
+
+
+def teams_without(user, framework_id: int | None):
+    """The teams the user may read that have no latest result (of the framework), by
+    name, as rows for the CSV."""
+    latest = visible_latest(user, framework_id).order_by().values("team_id")
+    teams = Team.objects.visible_to(user).exclude(pk__in=latest)
+    for row in teams.order_by(Lower("name"), "pk").values("pk", "name", "slug").iterator():
+        yield OverviewRow(TeamRow(row["pk"], row["name"], row["slug"]), None, 0, True)
 
 
 def metric_names(user, framework_id: int | None) -> list[str]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments.overview import (
     DUE_AFTER,
     framework_labels,
-    overview_page,
+    overview_ids,
     overview_rows,
     overview_summary,
 )
@@ -56,16 +56,17 @@ def org():
     return viewer
 
 
+def labels():
+    return {pk: framework["label"] for pk, framework in framework_labels().items()}
+
+
 def expected(rows, sort, descending):
-    """The rows sorted in Python as the overview promises: the results by the column (a
-    result without a value the lowest), ties by team name, then the teams without a result
-    by name."""
-    with_result = [r for r in rows if r.latest]
-    without = sorted(
-        (r for r in rows if not r.latest), key=lambda r: (r.team.name.lower(), r.team.id)
-    )
+    """The rows sorted in Python as the overview promises: by the column (a result without
+    a value the lowest, frameworks by id), ties by the result's id, both in the sort's
+    direction."""
+    ids = {name: pk for pk, name in labels().items()}
     key = {
-        "framework": lambda r: (r.latest.framework,),
+        "framework": lambda r: (ids[r.latest.framework],),
         "date": lambda r: (r.latest.submitted_at,),
         "overall": lambda r: (r.latest.overall_percent is not None, r.latest.overall_percent or 0),
         "level": lambda r: (
@@ -73,22 +74,21 @@ def expected(rows, sort, descending):
             r.latest.maturity_level_number or 0,
         ),
     }[sort]
-    by_name = sorted(with_result, key=lambda r: (r.team.name.lower(), r.team.id))
-    ordered = sorted(by_name, key=key, reverse=descending)  # stable: ties keep name order
-    return [(r.team.name, r.latest.title if r.latest else None) for r in ordered + without]
+    ordered = sorted(rows, key=lambda r: (*key(r), r.latest.assessment_id), reverse=descending)
+    return [(r.team.name, r.latest.title) for r in ordered]
 
 
 def shown(rows):
-    return [(r.team.name, r.latest.title if r.latest else None) for r in rows]
+    return [(r.team.name, r.latest.title) for r in rows]
 
 
 def paged(user, size, **chosen):
-    pages = Paginator(overview_rows(user, **chosen), size)
-    names = {pk: label for pk, (label, _) in framework_labels().items()}
+    pages = Paginator(overview_ids(user, **chosen), size)
+    names = labels()
     rows = [
         row
         for number in pages.page_range
-        for row in overview_page(list(pages.page(number).object_list), names, NOW)
+        for row in overview_rows(list(pages.page(number).object_list), names, NOW)
     ]
     return pages.count, rows
 
@@ -98,14 +98,14 @@ def paged(user, size, **chosen):
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 20])
 def test_pages_by_a_column_join_up_to_the_whole_sorted_list(org, sort, descending, size):
     total, rows = paged(org, size, framework_id=None, sort=sort, descending=descending)
-    assert total == 9  # seven latest results (Bravo has two) and two teams without
+    assert total == 7  # seven latest results (Bravo has two)
     assert shown(rows) == expected(rows, sort, descending)
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 20])
 def test_pages_by_team_go_in_name_order(org, size):
     total, rows = paged(org, size, framework_id=None, sort="team", descending=False)
-    assert total == 9
+    assert total == 7
     assert [r.team.name for r in rows] == [
         "Alpha Team",
         "Bravo",
@@ -114,22 +114,22 @@ def test_pages_by_team_go_in_name_order(org, size):
         "delta",
         "echo",
         "foxtrot",
-        "Golf",
-        "zulu",
     ]
     assert [r.latest.framework for r in rows if r.team.name == "Bravo"] == [
         "Alpha 1.0",
         "Beta 1.0",
     ]
     _, backwards = paged(org, size, framework_id=None, sort="team", descending=True)
-    assert [r.team.name for r in backwards][:3] == ["zulu", "Golf", "foxtrot"]
+    assert [r.team.name for r in backwards][:3] == ["foxtrot", "echo", "delta"]
 
 
-def test_the_summary_counts_levels_and_due_rows(org):
-    summary = overview_summary(org, framework_id=None, rows=9, now=NOW)
+def test_the_summary_counts_levels_due_rows_and_names_the_teams_without_a_result(org):
+    summary = overview_summary(org, framework_id=None, frameworks=framework_labels(), now=NOW)
     old = 2  # Bravo's Alpha (200 days) and Alpha Team's Beta (300 days)
     assert all(days > DUE_AFTER.days for days in (200, 300))
     assert summary.due_count == old + 2  # and the two teams without a result
+    assert [team.name for team in summary.without] == ["Golf", "zulu"]
+    assert summary.without_count == 2
     assert dict(summary.level_counts)["Alpha 1.0"][0] == ("Elite", 1)
 
 
@@ -138,13 +138,14 @@ def test_a_framework_filter_pages_its_own_results(org):
 
     beta = Framework.objects.get(slug="beta")
     _, rows = paged(org, 20, framework_id=beta.pk, sort="overall", descending=True)
-    assert [r.latest.title for r in rows if r.latest] == [
+    assert [r.latest.title for r in rows] == [
         "Alpha Team Beta",
         "Bravo Beta",
         "charlie Beta",
     ]
-    # teams without a Beta result follow, by name
-    assert [r.team.name for r in rows if not r.latest] == [
+    # the teams without a Beta result are the summary's
+    summary = overview_summary(org, framework_id=beta.pk, frameworks=framework_labels(), now=NOW)
+    assert [team.name for team in summary.without] == [
         "delta",
         "echo",
         "foxtrot",

@@ -301,11 +301,15 @@ def test_the_overview_lists_each_teams_latest_result_and_marks_due_teams(
     make_team("Idle")
     response = client_for(client, staff_user).get(reverse("assessments:overview"))
     rows = list(response.context["page"].object_list)
-    assert [(r.team.name, r.latest.title if r.latest else None, r.due) for r in rows] == [
+    assert [(r.team.name, r.latest.title, r.due) for r in rows] == [
         ("Apollo", "Jul", False),
-        ("Idle", None, True),
         ("Zephyr", zephyr_old.title, True),
     ]
+    # A team without a result is listed beside the table, as due.
+    summary = response.context["summary"]
+    assert [team.name for team in summary.without] == ["Idle"]
+    assert summary.without_count == 1
+    assert ">Idle</a>" in response.content.decode().split("without a submitted assessment")[1]
     assert response.context["level_counts"] == (
         ("Test Framework 1.0", (("Elite", 1), ("High", 1))),
     )
@@ -361,17 +365,19 @@ def test_the_overview_costs_the_same_queries_however_many_teams(
             )
         make_assessment(team=team, framework=fw, user=staff_user)
     client_for(client, staff_user)
-    # session, user (a superuser: no permission queries); the paginator's count, the page's
-    # rows, the frameworks' names (to name the rows' and to filter by), the rows' teams'
-    # drafts; the summary (the level counts with the old results among them)
+    # session, user (a superuser: no permission queries); the paginator's count and the
+    # page's ids (from an index), those rows, their teams' drafts; the frameworks (to name
+    # the rows' and to filter by); the summary: the level counts (with the old results
+    # among them), the teams without a result and their count
     for sort in ("team", "overall", "framework"):
         for _ in range(2):  # nothing is kept: every view reads the same
-            with django_assert_num_queries(7):
+            with django_assert_num_queries(10):
                 client.get(reverse("assessments:overview") + f"?sort={sort}")
-    # session, user, the frameworks for the metric columns (their trees are kept already),
-    # the frameworks' names, then every row in one query, read a chunk at a time, each
-    # chunk of up to 500 rows with its teams' drafts
-    with django_assert_num_queries(6):
+    # session, user, the frameworks for the metric columns (their trees are kept already)
+    # and for the rows' names; every result's id in order, in one query read a chunk at a
+    # time, and per chunk of up to 500 those rows and their drafts; the teams without a
+    # result
+    with django_assert_num_queries(8):
         b"".join(client.get(reverse("assessments:overview_csv")).streaming_content)
 
 

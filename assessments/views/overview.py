@@ -17,9 +17,10 @@ from ..overview import (
     SORTS,
     framework_labels,
     metric_names,
-    overview_page,
+    overview_ids,
     overview_rows,
     overview_summary,
+    teams_without,
 )
 from ..pagination import links
 from ..selectors import team_profiles
@@ -41,13 +42,13 @@ def _choices(request) -> dict:
 def overview(request):
     chosen = _choices(request)
     now = timezone.now()
-    page = Paginator(overview_rows(request.user, **chosen), PAGE_SIZE).get_page(
+    page = Paginator(overview_ids(request.user, **chosen), PAGE_SIZE).get_page(
         page_param(request.GET.get("page"))
     )
-    labels = framework_labels()
-    page.object_list = overview_page(list(page.object_list), _names(labels), now)
+    frameworks = framework_labels()
+    page.object_list = overview_rows(list(page.object_list), _labels(frameworks), now)
     summary = overview_summary(
-        request.user, framework_id=chosen["framework_id"], rows=page.paginator.count, now=now
+        request.user, framework_id=chosen["framework_id"], frameworks=frameworks, now=now
     )
     framework_id = "" if chosen["framework_id"] is None else str(chosen["framework_id"])
     direction = "desc" if chosen["descending"] else "asc"
@@ -57,13 +58,14 @@ def overview(request):
         "assessments/overview.html",
         {
             "rows": page.object_list,
+            "summary": summary,
             "level_counts": summary.level_counts,
             "due_count": summary.due_count,
             "sort": chosen["sort"],
             "sort_columns": [(key, SORT_LABELS[key]) for key in SORTS],
             "direction": direction,
             "framework_id": framework_id,
-            "frameworks": [(pk, label) for pk, (label, published) in labels.items() if published],
+            "frameworks": [(pk, f["label"]) for pk, f in frameworks.items() if f["is_published"]],
             "page": page,
             "links": links(page, query),
             "nav": "overview",
@@ -71,8 +73,8 @@ def overview(request):
     )
 
 
-def _names(labels: dict) -> dict[int, str]:
-    return {pk: label for pk, (label, _) in labels.items()}
+def _labels(frameworks: dict) -> dict[int, str]:
+    return {pk: framework["label"] for pk, framework in frameworks.items()}
 
 
 @require_safe
@@ -93,12 +95,14 @@ def overview_teams(request):
     return render(request, "assessments/overview_teams.html", context)
 
 
-def _every_row(queryset, now):
-    """Every row, read as one query a chunk at a time, and each chunk's drafts."""
-    names = _names(framework_labels())
-    rows = queryset.iterator(CSV_CHUNK)
-    while chunk := list(islice(rows, CSV_CHUNK)):
-        yield from overview_page(chunk, names, now)
+def _every_row(user, chosen: dict, now):
+    """Every row: the latest results in the chosen order, read a chunk of ids at a time,
+    then the teams without a result."""
+    labels = _labels(framework_labels())
+    ids = overview_ids(user, **chosen).iterator(CSV_CHUNK)
+    while chunk := list(islice(ids, CSV_CHUNK)):
+        yield from overview_rows(chunk, labels, now)
+    yield from teams_without(user, chosen["framework_id"])
 
 
 @require_safe
@@ -107,7 +111,7 @@ def overview_csv(request):
     """Every row of the overview, streamed: the rows are read a chunk at a time."""
     chosen = _choices(request)
     now = timezone.now()
-    rows = _every_row(overview_rows(request.user, **chosen), now)
+    rows = _every_row(request.user, chosen, now)
     response = StreamingHttpResponse(
         overview_csv_lines(rows, metric_names(request.user, chosen["framework_id"])),
         content_type="text/csv; charset=utf-8",
