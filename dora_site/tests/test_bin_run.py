@@ -1,6 +1,7 @@
 """bin/run as a newcomer runs it, in a copy of the project: it serves only its own SQLite
-file whatever DATABASE_URL says, writes a .env that makes manage.py work in a fresh shell,
-and a second run keeps staff's edits and publication choices."""
+file whatever DATABASE_URL says, writes a .env that makes manage.py work in a fresh shell
+(and that the tests do not read), a second run keeps staff's edits and publication choices,
+and a run after a real user was added still serves."""
 
 import os
 import shutil
@@ -78,3 +79,35 @@ def test_bin_run_serves_its_own_sqlite_and_keeps_staff_edits(project):
         "Framework.objects.get(slug='calms').is_published)",
     )
     assert kept.stdout.split() == ["1", "False"], kept.stderr
+
+    # A teammate added in the admin: the demo step skips itself with one line, the site
+    # is prepared all the same, and the unchanged frameworks are not compared again.
+    added = manage(
+        project,
+        "from django.contrib.auth.models import User; "
+        "User.objects.create_user('alice', password='a-long-password-1')",
+    )
+    assert added.returncode == 0, added.stderr
+    third = run(project, "bin/run", DORA_RUN_NO_SERVER="1")
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "Demo logins: not created, because this database holds 1 other user" in third.stdout
+    assert "nothing changed here or in fixtures/ since the last report" in third.stdout
+    assert "bin/run: ready" in third.stdout
+
+
+def test_the_tests_pass_after_bin_run_wrote_its_env(project):
+    ran = run(project, "bin/run", DORA_RUN_NO_SERVER="1")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "DEBUG=1" in (project / ".env").read_text()
+    # The .env says DEBUG=1; the settings test that wants DEBUG off by default still passes.
+    tests = run(
+        project,
+        ".venv/bin/pytest",
+        "-q",
+        "dora_site/tests/test_settings.py",
+        "-k",
+        "debug_is_off_unless_asked_for",
+        SECRET_KEY="t",
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "1 passed" in tests.stdout

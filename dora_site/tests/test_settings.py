@@ -24,7 +24,7 @@ def manage(*args, **env):
     # A clean environment: nothing of the test run's own (such as the browser tests'
     # DJANGO_ALLOW_ASYNC_UNSAFE) may leak into the production-like check.
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR"}
-    base = {k: v for k, v in os.environ.items() if k in keep}
+    base = {k: v for k, v in os.environ.items() if k in keep | {"DORA_DOTENV"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
