@@ -68,10 +68,12 @@ class StartForm(forms.Form):
                 .first()
             )
             if self.existing_draft is not None:
+                # The page says which draft is open, with a link to it; the error sits on
+                # the box to tick, so the same message is not shown twice.
                 self.fields["another_draft"].widget = forms.CheckboxInput()
-                raise forms.ValidationError(
-                    f"{team} already has a draft of {framework}: “{self.existing_draft.title}”. "
-                    "Carry on with it, or tick “Start another draft anyway”."
+                self.add_error(
+                    "another_draft",
+                    "Tick this to start a second draft beside the open one.",
                 )
         return data
 

@@ -11,6 +11,8 @@ from assessments.tests.make import (
     answer,
     make_assessment,
     make_team,
+    make_user,
+    make_viewer,
     questions_of,
     submitted_assessment,
 )
@@ -168,3 +170,21 @@ def test_only_members_start_assessments_staff_included(client, staff_user, frame
     assert list(response.context["form"].fields["team"].queryset) == [own]
     client.post(reverse("assessments:start"), {"framework": framework.pk, "team": own.pk})
     assert Assessment.objects.get().team == own
+
+
+def test_someone_in_no_team_who_reads_every_team_gets_a_home_that_fits(client, dora, team, member):
+    make_assessment(team=team, framework=dora, user=member, title="Their draft")
+    root = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    page = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "Every team's assessments" in page and "Your teams' assessments" not in page
+    assert "Start an assessment" not in page  # they belong to no team to start one for
+    assert f'href="{reverse("assessments:overview")}"' in page
+    assert f'href="{reverse("admin:index")}"' in page
+    assert "Their draft" in page
+    client.force_login(make_viewer("vera"))  # not staff: no admin link
+    page = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "Every team's assessments" in page and f'href="{reverse("admin:index")}"' not in page
+    client.force_login(member)
+    page = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "Your teams' assessments" in page and "Start an assessment" in page

@@ -35,6 +35,8 @@ def test_a_second_draft_of_the_same_team_and_framework_is_started_only_when_aske
     assert page.status_code == 200
     text = page.content.decode()
     assert "Team A already has a draft of DORA Metrics Framework 1.0" in text
+    assert text.count("already has a draft") == 1  # said once, not again as the form's error
+    assert "Tick this to start a second draft beside the open one." in text
     assert f'href="{reverse("assessments:detail", args=[open_draft.pk])}"' in text
     assert 'type="checkbox" name="another_draft"' in text
     assert Assessment.objects.count() == 1

@@ -15,8 +15,12 @@ PAGE_SIZE = 20
 @require_safe
 @login_required
 def dashboard(request):
-    has_teams = bool(member_team_ids(request.user)) or sees_every_team(request.user)
-    context = {"has_teams": has_teams, "nav": "dashboard"}
+    # A member works on their teams' assessments; someone in no team who reads every team
+    # (an organisation viewer, a superuser) gets the same list of every team's, without
+    # the Start button, and the overview and admin as the places that fit them.
+    member = bool(member_team_ids(request.user))
+    has_teams = member or sees_every_team(request.user)
+    context = {"has_teams": has_teams, "member": member, "nav": "dashboard"}
     if has_teams:
         paginator = Paginator(dashboard_assessments(request.user), PAGE_SIZE)
         page = paginator.get_page(page_param(request.GET.get("page")))
