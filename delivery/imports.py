@@ -4,16 +4,23 @@ UTF-8 with a header row of exactly the columns below; timestamps in ISO 8601 wit
 an offset. Every file is read as a stream and checked in full before anything is written;
 every problem is reported with its file, row and column, and on any problem nothing is
 written. Sending a row again (the same id within the team) updates it: imports repeat.
+Rows that are sound but will not count as their sender may expect (another environment
+than production, a time in the future, a deployment the team has not sent) are imported
+and named in the summary's notes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from .models import Deployment
+from django.utils import timezone
+
+from .metrics import PRODUCTION, out_of_range
+from .models import Change, Deployment, Incident
 from .services import Repeated, delivery_store
 
 COLUMNS = {
@@ -22,6 +29,12 @@ COLUMNS = {
     "incidents": ("id", "opened_at", "resolved_at", "deployment_id"),
 }
 MAX_PROBLEMS = 100
+# Rows a file may have when uploaded on the delivery page (a request that a member makes must
+# not tie up a worker for long); the import command takes any number. Larger files go
+# through `manage.py import_delivery_data` or the API in batches.
+MAX_UPLOAD_ROWS = 50_000
+# A clock a little ahead is not "the future"; more than this is noted.
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 class ImportRefused(Exception):
@@ -33,8 +46,18 @@ class ImportRefused(Exception):
 @dataclass
 class _Reading:
     name: str
+    max_rows: int | None = None
     problems: list[str] = field(default_factory=list)
     extra: int = 0  # problems beyond MAX_PROBLEMS
+    environments: Counter = field(default_factory=Counter)  # deployments outside production
+    future: int = 0  # rows dated after now
+    latest: datetime | None = None
+    now: datetime = field(default_factory=timezone.now)
+
+    def dated(self, moment: datetime | None) -> None:
+        if moment is not None and moment > self.now + CLOCK_SLACK:
+            self.future += 1
+            self.latest = max(self.latest or moment, moment)
 
     def problem(self, row: int | None, column: str | None, message: str) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
@@ -48,7 +71,9 @@ class _Reading:
 
 def _text(reading, row, column, value, *, limit, required=True) -> str:
     value = value.strip()
-    if required and not value:
+    if "\x00" in value:
+        reading.problem(row, column, "holds a NUL character, which no text may hold")
+    elif required and not value:
         reading.problem(row, column, "is empty")
     elif len(value) > limit:
         reading.problem(row, column, f"is {len(value)} characters long; at most {limit}")
@@ -71,6 +96,9 @@ def _moment(reading, row, column, value, *, required=True) -> datetime | None:
     if moment.tzinfo is None:
         reading.problem(row, column, f"{value!r} needs a time zone: Z or an offset such as +01:00")
         return None
+    if problem := out_of_range(moment, reading.now.date()):
+        reading.problem(row, column, f"{value!r} {problem}")
+        return None
     return moment
 
 
@@ -89,6 +117,15 @@ def _rows(reading: _Reading, stream):
             reading.problem(1, None, "the header must be exactly " + ",".join(expected))
             return
         for number, values in enumerate(reader, start=2):
+            if reading.max_rows is not None and number - 1 > reading.max_rows:
+                reading.problem(
+                    None,
+                    None,
+                    f"has more than {reading.max_rows:,} rows, the most one upload takes; "
+                    "import it with manage.py import_delivery_data, or send it through the "
+                    "API in batches",
+                )
+                return
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(expected):
@@ -111,6 +148,9 @@ def _read_deployments(reading, stream):
             "environment": _text(reading, number, "environment", row["environment"], limit=100),
             "finished_at": _moment(reading, number, "finished_at", row["finished_at"]),
         }
+        if item["environment"] != PRODUCTION and len(reading.environments) < 20:
+            reading.environments[item["environment"]] += 1
+        reading.dated(item["finished_at"])
         status = row["status"].strip()
         if status not in Deployment.Status.values:
             reading.problem(number, "status", f"must be success or failure, not {status!r}")
@@ -129,6 +169,7 @@ def _read_changes(reading, stream):
                 reading, number, "deployment_id", row["deployment_id"], limit=200, required=False
             ),
         }
+        reading.dated(item["committed_at"])
         yield number, item
 
 
@@ -146,6 +187,7 @@ def _read_incidents(reading, stream):
         }
         if item["opened_at"] and item["resolved_at"] and item["resolved_at"] < item["opened_at"]:
             reading.problem(number, "resolved_at", "is before opened_at")
+        reading.dated(item["opened_at"])
         yield number, item
 
 
@@ -156,9 +198,78 @@ READERS = {
 }
 
 
-def import_delivery(team, files: dict, *, channel: str, sender: str) -> dict[str, int]:
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@dataclass
+class Imported:
+    """What an import wrote, by kind, and notes on rows that count otherwise than their
+    sender may expect."""
+
+    written: dict[str, int]
+    notes: list[str]
+
+    def summary(self) -> str:
+        parts = [_plural(count, name.removesuffix("s")) for name, count in self.written.items()]
+        text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"Imported {text}."
+
+
+def _reading_notes(reading: _Reading) -> list[str]:
+    notes = []
+    for environment, count in reading.environments.most_common():
+        case = " (names are case-sensitive)" if environment.lower() == PRODUCTION else ""
+        notes.append(
+            f"{reading.name}.csv: {_plural(count, 'deployment')} in the environment "
+            f"“{environment}” {'is' if count == 1 else 'are'} kept but counted in no metric: "
+            f"only “{PRODUCTION}” is measured{case}."
+        )
+    if reading.future:
+        notes.append(
+            f"{reading.name}.csv: {_plural(reading.future, 'row')} dated in the future (the "
+            f"latest {reading.latest.isoformat()}) {'is' if reading.future == 1 else 'are'} "
+            "kept and counted only in windows that reach that date; check the clock or the "
+            "time zone of what wrote them."
+        )
+    return notes
+
+
+UNLINKED = {
+    "changes": (Change, "they count in lead time once it arrives"),
+    "incidents": (Incident, "they count as incidents but as the failure of no deployment"),
+}
+
+
+def _unlinked_notes(team, receipts: dict) -> list[str]:
+    """Changes and incidents of this import that name a deployment the team has not sent."""
+    notes = []
+    sent = Deployment.objects.filter(team=team).values("external_id")
+    for kind, (model, meaning) in UNLINKED.items():
+        if kind not in receipts:
+            continue
+        rows = (
+            model.objects.filter(team=team, receipt=receipts[kind])
+            .exclude(deployment_id="")
+            .exclude(deployment_id__in=sent)
+        )
+        count = rows.count()
+        if count:
+            example = rows.values_list("deployment_id", flat=True).first()
+            notes.append(
+                f"{kind}.csv: {_plural(count, kind.removesuffix('s'))} "
+                f"name{'s' if count == 1 else ''} a deployment this team has not sent (such "
+                f"as “{example}”): {meaning}."
+            )
+    return notes
+
+
+def import_delivery(
+    team, files: dict, *, channel: str, sender: str, max_rows: int | None = None
+) -> Imported:
     """Import the given files ({"deployments": binary stream, ...}) for the team, all or
-    nothing; how many rows of each were written. ImportRefused lists every problem.
+    nothing: how many rows of each were written, and notes. ImportRefused lists every
+    problem; a file of more than `max_rows` rows is one.
 
     Each file is read twice as a stream, never held whole: first to check every row, then,
     when all are sound, to write them in batches in one transaction (the streams must be
@@ -167,14 +278,15 @@ def import_delivery(team, files: dict, *, channel: str, sender: str) -> dict[str
     unknown = set(files) - set(READERS)
     if unknown:
         raise ImportRefused([f"{name}: not a kind of delivery data" for name in sorted(unknown)])
-    problems = []
+    problems, notes = [], []
     for name, stream in files.items():
-        reading = _Reading(name)
+        reading = _Reading(name, max_rows)
         for _row in READERS[name](reading, stream):
             pass
         problems += reading.problems
         if reading.extra:
             problems.append(f"{name}.csv: ... and {reading.extra} more problems")
+        notes += _reading_notes(reading)
     if problems:
         raise ImportRefused(problems)
     batches = {}
@@ -182,7 +294,7 @@ def import_delivery(team, files: dict, *, channel: str, sender: str) -> dict[str
         stream.seek(0)
         batches[name] = READERS[name](_Reading(name), stream)
     try:
-        return delivery_store(team, batches, channel=channel, sender=sender)
+        stored = delivery_store(team, batches, channel=channel, sender=sender)
     except Repeated as repeated:
         problems = [
             f"{kind}.csv, row {row}, id: {external_id!r} appears twice in the file"
@@ -191,3 +303,4 @@ def import_delivery(team, files: dict, *, channel: str, sender: str) -> dict[str
         if repeated.more:
             problems.append(f"... and {repeated.more} more ids that appear twice")
         raise ImportRefused(problems) from None
+    return Imported(stored.written, notes + _unlinked_notes(team, stored.receipts))

@@ -1,6 +1,7 @@
 """Writes of a team's delivery data, shared by the CSV import and the API."""
 
 import itertools
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
@@ -17,6 +18,14 @@ UPDATABLE = {
     Change: ["committed_at", "deployment_id", "receipt"],
     Incident: ["opened_at", "resolved_at", "deployment_id", "receipt"],
 }
+
+
+@dataclass
+class Stored:
+    """What one arrival wrote: rows of each kind, and the receipt of each kind that had any."""
+
+    written: dict[str, int] = field(default_factory=dict)
+    receipts: dict[str, Receipt] = field(default_factory=dict)
 
 
 class Repeated(Exception):
@@ -77,24 +86,26 @@ def _ship(team, changes) -> None:
 
 
 @transaction.atomic
-def delivery_store(team, batches: dict, *, channel: str, sender: str) -> dict[str, int]:
+def delivery_store(team, batches: dict, *, channel: str, sender: str) -> Stored:
     """Write the team's rows of each kind ({"deployments": [(where, row), ...], ...}) with a
     receipt for each kind that had rows, all or nothing; how many rows of each kind were
-    written. An id sent twice within a kind writes nothing and raises Repeated."""
-    written, repeats = {}, []
+    written, under which receipts. An id sent twice within a kind writes nothing and raises
+    Repeated."""
+    stored, repeats = Stored(), []
     for kind, rows in batches.items():
         rows = iter(rows)
         first = next(rows, None)
         if first is None:
-            written[kind] = 0  # nothing arrived: no receipt
+            stored.written[kind] = 0  # nothing arrived: no receipt
             continue
         receipt = Receipt.objects.create(
             team=team, kind=kind, channel=channel, rows=0, sender=sender
         )
-        written[kind] = _upsert(kind, team, itertools.chain([first], rows), receipt, repeats)
-        Receipt.objects.filter(pk=receipt.pk).update(rows=written[kind])
+        count = _upsert(kind, team, itertools.chain([first], rows), receipt, repeats)
+        Receipt.objects.filter(pk=receipt.pk).update(rows=count)
+        stored.written[kind], stored.receipts[kind] = count, receipt
     if repeats:
         order = list(batches)
         repeats.sort(key=lambda repeat: (order.index(repeat[0]), repeat[1]))
         raise Repeated(repeats[:MAX_REPEATS], max(0, len(repeats) - MAX_REPEATS))
-    return written
+    return stored

@@ -47,7 +47,7 @@ def test_a_member_uploads_data_and_sees_claims_beside_it_on_the_results(
     page.get_by_label("Deployments").set_input_files(files["deployments"])
     page.get_by_label("Changes").set_input_files(files["changes"])
     page.get_by_role("button", name="Import").click()
-    page.get_by_text("Imported 36 deployments, 36 changes.").wait_for()
+    page.get_by_text("Imported 36 deployments and 36 changes.").wait_for()
     frequency = page.get_by_role("row", name="Deployment frequency")
     assert "2.8 deployments a week" in frequency.inner_text()
 

@@ -35,7 +35,7 @@ def team(db):
 
 
 def import_delivery(team, files):
-    return _import(team, files, channel="upload", sender="pat")
+    return _import(team, files, channel="upload", sender="pat").written
 
 
 def counts():
@@ -144,7 +144,7 @@ def test_the_command_reports_problems_and_exits_non_zero(team, tmp_path):
     good.write_text(DEPLOYMENTS + "d1,api,production,2026-11-01T10:00:00Z,success,false\n")
     out = io.StringIO()
     call_command("import_delivery_data", team.slug, deployments=str(good), stdout=out)
-    assert "Imported for Payments: 1 deployments." in out.getvalue()
+    assert "For Payments: Imported 1 deployment." in out.getvalue()
 
 
 def recent_history(team, *, weeks=12, failures=0):
@@ -243,3 +243,38 @@ def test_deleting_a_team_deletes_its_delivery_data_and_receipts(team):
     assert Receipt.objects.filter(team=team).exists()
     team.delete()
     assert counts() == (0, 0, 0) and not Receipt.objects.exists()
+
+
+def test_rows_that_count_otherwise_than_expected_are_imported_and_noted(team):
+    AHEAD = f"{timezone.now().year + 2}-01-01"
+    deployments = DEPLOYMENTS + (
+        "d1,api,Production,2026-11-01T10:00:00Z,success,false\n"
+        f"d2,api,production,{AHEAD}T10:00:00Z,success,false\n"
+        "d3,api,staging,2026-11-01T10:00:00Z,success,false\n"
+        "d4,api,staging,2026-11-02T10:00:00Z,success,false\n"
+    )
+    incidents = INCIDENTS + "i1,2026-11-01T11:00:00Z,,d9\ni2,2026-11-01T12:00:00Z,,d2\n"
+    changes = CHANGES + "c1,2026-10-31T09:00:00Z,d8\n"
+    imported = _import(
+        team,
+        {"deployments": csv(deployments), "changes": csv(changes), "incidents": csv(incidents)},
+        channel="upload",
+        sender="pat",
+    )
+    assert imported.summary() == "Imported 4 deployments, 1 change and 2 incidents."
+    assert imported.notes == [
+        "deployments.csv: 2 deployments in the environment “staging” are kept but counted in "
+        "no metric: only “production” is measured.",
+        "deployments.csv: 1 deployment in the environment “Production” is kept but counted in "
+        "no metric: only “production” is measured (names are case-sensitive).",
+        f"deployments.csv: 1 row dated in the future (the latest {AHEAD}T10:00:00+00:00) is "
+        "kept and counted only in windows that reach that date; check the clock or the time "
+        "zone of what wrote them.",
+        "changes.csv: 1 change names a deployment this team has not sent (such as “d8”): "
+        "they count in lead time once it arrives.",
+        "incidents.csv: 1 incident names a deployment this team has not sent (such as “d9”): "
+        "they count as incidents but as the failure of no deployment.",
+    ]
+    assert counts() == (4, 1, 2)
+    plain = _import(team, {"incidents": csv(incidents)}, channel="upload", sender="pat")
+    assert plain.summary() == "Imported 2 incidents." and len(plain.notes) == 1

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 except OSError as error:
                     raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
             try:
-                written = import_delivery(
+                imported = import_delivery(
                     found, streams, channel=Receipt.Channel.COMMAND, sender="manage.py"
                 )
             except ImportRefused as refused:
@@ -43,5 +43,6 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{len(refused.problems)} problem(s); nothing was imported."
                 ) from None
-        summary = ", ".join(f"{count} {name}" for name, count in written.items())
-        self.stdout.write(self.style.SUCCESS(f"Imported for {found}: {summary}."))
+        self.stdout.write(self.style.SUCCESS(f"For {found}: {imported.summary()}"))
+        for note in imported.notes:
+            self.stdout.write(self.style.WARNING(note))
