@@ -50,6 +50,29 @@ MIN_INCIDENTS_FOR_RESTORE = 1
 
 HOUR = timedelta(hours=1)
 
+# The dates delivery data may carry, in every way it arrives (API, CSV, the metrics'
+# windows): from 1970 to ten years ahead. Anything outside is a mistake, and dates near the
+# ends of what Python and the databases hold (year 1 or 9999) break arithmetic and pages.
+EARLIEST = date(1970, 1, 1)
+YEARS_AHEAD = 10
+
+
+def latest_date(today: date) -> date:
+    return today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
+
+
+def out_of_range(moment: date | datetime, today: date) -> str | None:
+    """Why a date or timestamp is outside the range delivery data may carry, or None."""
+    # The date as written, not converted to UTC: converting year 1 or 9999 overflows, and
+    # an offset's hours do not matter at these ends.
+    day = moment.date() if isinstance(moment, datetime) else moment
+    if day < EARLIEST or day > latest_date(today):
+        return (
+            f"is outside the dates accepted: {EARLIEST.isoformat()} to "
+            f"{latest_date(today).isoformat()}"
+        )
+    return None
+
 
 @dataclass(frozen=True)
 class Counts:

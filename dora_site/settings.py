@@ -14,7 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# DORA_DOTENV names another file to read, or none when empty (the tests set it so: a
+# developer's .env must not change what they check).
+_dotenv = env.str("DORA_DOTENV", default=str(BASE_DIR / ".env"))
+if _dotenv:
+    environ.Env.read_env(_dotenv, overwrite=False)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -278,13 +282,12 @@ def client_address_settings(proxy_count: int) -> dict:
 
 
 # Django's cache holds the API's request counts (teams/api/throttles.py) and nothing a page
-# shows: per-process memory unless CACHE_URL names a shared one, which a site with several
-# app servers uses so that they count together (rediscache://host:6379/1,
-# pymemcache://host:11211, or dbcache://dora_cache after `manage.py createcachetable`).
+# shows. By default it is Django's database cache (its table is made by a migration), so
+# that every worker and app server counts together; a per-process cache would let each
+# gunicorn worker allow the whole rate. CACHE_URL may name another shared one
+# (rediscache://host:6379/1, pymemcache://host:11211).
 CACHES = {
-    "default": _url(
-        "CACHE_URL", "locmemcache://?max_entries=5000", env.cache_url_config, env.CACHE_SCHEMES
-    )
+    "default": _url("CACHE_URL", "dbcache://dora_cache", env.cache_url_config, env.CACHE_SCHEMES)
 }
 
 # Sign-in is locked for a while after repeated failures of one user name from one address.
@@ -295,25 +298,29 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # (The environment variable keeps its name; axes warns of a setting called so.)
-globals().update(
-    client_address_settings(_number("AXES_PROXY_COUNT", 0, int, 0, 10, unit="proxies"))
-)
+PROXY_COUNT = _number("AXES_PROXY_COUNT", 0, int, 0, 10, unit="proxies")
+globals().update(client_address_settings(PROXY_COUNT))
 
 # The JSON API (delivery/api): team tokens or the signed-in session (which keeps Django's
 # CSRF check); which team a request reaches is decided per view by the one access rule.
 # JSON only: DRF's browsable pages use inline scripts, which the CSP forbids; the
 # documentation is Swagger UI served from our own static files (drf-spectacular-sidecar).
 REST_FRAMEWORK = {
+    # The client's address for throttles, read as for sign-in locks: REMOTE_ADDR, or with
+    # proxies of your own the Nth entry from the right of X-Forwarded-For.
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "teams.api.authentication.TeamTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["teams.api.parsers.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["teams.api.throttles.TeamTokenThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "delivery": f"{_number('API_REQUESTS_PER_MINUTE', 600, int, 1, unit='requests')}/minute"
+        "delivery": f"{_number('API_REQUESTS_PER_MINUTE', 600, int, 1, unit='requests')}/minute",
+        # Requests with a wrong token, per client address (teams/api/authentication.py).
+        "failed_tokens": "20/minute",
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from dora_site.forms import SignInForm
+from dora_site.forms import CheckedPasswordChangeView, SignInForm
+from teams.api.index import ApiIndexView
+from teams.api.permissions import SignedInOrToken
 
 admin.site.site_header = "DORA Assessments administration"
 admin.site.site_title = "DORA Assessments admin"
@@ -13,10 +16,24 @@ admin.site.index_title = "Frameworks, teams and users"
 
 # The JSON API: each app's endpoints, and the schema and its documentation. The docs page
 # loads its script from a file (a CSP with no inline script) and Swagger UI from our own
-# static files (drf-spectacular-sidecar): no CDN.
+# static files (drf-spectacular-sidecar): no CDN. Like every page but sign-in, the index,
+# the schema and the docs need a signed-in session (or, but for the docs page, a token).
 api_v1 = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", ApiIndexView.as_view(), name="api-index"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[SignedInOrToken]),
+        name="api-schema",
+    ),
+    path(
+        "docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/docs.html"
+            )
+        ),
+        name="api-docs",
+    ),
     path("", include("teams.api.urls")),
     path("", include("delivery.api.urls")),
     path("", include("assessments.api.urls")),
@@ -33,7 +50,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        CheckedPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

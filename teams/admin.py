@@ -5,6 +5,25 @@ from django.contrib.auth.admin import UserAdmin
 from frameworks.admin import filter_by_id
 
 from .models import Membership, Team, TeamToken
+from .services import memberships_end
+
+
+class EndsMemberships:
+    """For an admin whose inline edits memberships: tokens made by a member who leaves the
+    team are revoked in the same save (services.memberships_end)."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        pairs = {(m.team_id, m.user_id) for m in formset.queryset.all()}
+        super().save_formset(request, form, formset, change)
+        revoked = memberships_end(ended=pairs)
+        if revoked:
+            self.message_user(
+                request,
+                f"{revoked} API token{'s' if revoked > 1 else ''} made by members who left "
+                "revoked.",
+            )
 
 
 class TeamFilter(admin.SimpleListFilter):
@@ -27,7 +46,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(EndsMemberships, admin.ModelAdmin):
     list_display = ["name", "slug", "member_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -50,7 +69,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserWithTeamsAdmin(UserAdmin):
+class UserWithTeamsAdmin(EndsMemberships, UserAdmin):
     inlines = [*UserAdmin.inlines, UserMembershipInline]
 
 
@@ -59,9 +78,25 @@ class TeamTokenAdmin(admin.ModelAdmin):
     """Tokens are made with `manage.py create_team_token` (the key is shown once); here
     staff see them and revoke them by setting "revoked at"."""
 
-    list_display = ["name", "team", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "team",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_because",
+    ]
     list_select_related = ["team"]
-    readonly_fields = ["team", "name", "prefix", "created_by", "created_at", "last_used_at"]
+    readonly_fields = [
+        "team",
+        "name",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_because",
+    ]
     fields = [*readonly_fields, "revoked_at"]
 
     def has_add_permission(self, request):

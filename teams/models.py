@@ -164,6 +164,9 @@ class TeamToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(
+        max_length=100, blank=True, help_text="Why it was revoked, when not by hand."
+    )
 
     class Meta:
         ordering = ["team_id", "-created_at"]

@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
 
 from delivery import metrics
 from delivery.forms import DeliveryUploadForm, TokenForm
-from delivery.imports import ImportRefused, import_delivery
+from delivery.imports import MAX_UPLOAD_ROWS, ImportRefused, import_delivery
 from delivery.models import Receipt
 from delivery.selectors import bucket_texts, buckets_of, last_receipts, measure
 from frameworks.params import id_param
@@ -19,39 +20,67 @@ from teams.selectors import get_team_for
 
 from ..evidence import claimed, claims_against_data, measuring_framework
 
+MAX_UPLOAD_BYTES = 20 * 2**20  # three files of MAX_UPLOAD_ROWS rows fit with room to spare
 
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@csrf_exempt  # checked by _upload, once the size is known: the check reads the whole body
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_delivery(request, slug):
     team = get_team_for(request.user, slug)  # 404 for a team the user may not read
+    if request.method == "POST" and _content_length(request) > MAX_UPLOAD_BYTES:
+        # Refused before the body is read (it changes nothing, so it needs no CSRF check):
+        # a member's upload must not tie up a worker.
+        form = DeliveryUploadForm()
+        form.problems = [
+            f"The files are larger than {MAX_UPLOAD_BYTES // 2**20} MB together, the most one "
+            f"upload takes ({MAX_UPLOAD_ROWS:,} rows a file). Import larger files with "
+            "manage.py import_delivery_data, or send them through the API in batches."
+        ]
+        return team_delivery_page(request, team, form=form, status=413)
+    return _upload(request, team)
+
+
+@csrf_protect
+def _upload(request, team):
+    """The delivery page, and the upload of CSV files by a member."""
+    if request.method == "POST" and not team.user_may_change:
+        messages.error(request, f"Only members of {team} can send its delivery data.")
+        return redirect("assessments:delivery", team.slug)
     form = DeliveryUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not team.user_may_change:
-            messages.error(request, f"Only members of {team} can send its delivery data.")
+    if request.method == "POST" and form.is_valid():
+        files = {name: f for name, f in form.cleaned_data.items() if f}
+        try:
+            imported = import_delivery(
+                team,
+                files,
+                channel=Receipt.Channel.UPLOAD,
+                sender=request.user.get_username(),
+                max_rows=MAX_UPLOAD_ROWS,
+            )
+        except ImportRefused as refused:
+            form.problems = refused.problems
+        else:
+            messages.success(request, imported.summary())
+            for note in imported.notes:
+                messages.warning(request, note)
             return redirect("assessments:delivery", team.slug)
-        if form.is_valid():
-            files = {name: f for name, f in form.cleaned_data.items() if f}
-            try:
-                written = import_delivery(
-                    team,
-                    files,
-                    channel=Receipt.Channel.UPLOAD,
-                    sender=request.user.get_username(),
-                )
-            except ImportRefused as refused:
-                form.problems = refused.problems
-            else:
-                summary = ", ".join(f"{count} {name}" for name, count in written.items())
-                messages.success(request, f"Imported {summary}.")
-                return redirect("assessments:delivery", team.slug)
     return team_delivery_page(
         request, team, form=form, status=400 if getattr(form, "problems", None) else 200
     )
 
 
-def team_delivery_page(request, team, *, form=None, token_form=None, new_token=None, status=200):
+def team_delivery_page(request, team, *, form=None, token_form=None, status=200):
     """The delivery page: measured beside answered, the upload, and the team's tokens."""
     member = team.user_may_change
+    new_token = new_token_of(request, team) if member else None
     start, end = metrics.default_window(timezone.now().date())
     assessment, claims = claimed(team)
     framework = measuring_framework(assessment)
@@ -84,16 +113,23 @@ def team_delivery_page(request, team, *, form=None, token_form=None, new_token=N
     return response
 
 
-@require_POST
+NEW_TOKEN = "new_token"  # the session key that carries a new key to the next page, once
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def team_tokens(request, slug):
-    """Make a team token (its key shown on this one response, never again) or revoke one.
+    """Make a team token or revoke one, then go back to the delivery page (a reload cannot
+    post twice). A new key travels in the session to that one page and is dropped there.
     Only the team's members may; anyone else who may read the team is refused, others get
-    404 (the one access rule)."""
+    404 (the one access rule). A GET leads to the tokens on the delivery page."""
     team = get_team_for(request.user, slug)
+    back = reverse("assessments:delivery", args=[team.slug]) + "#tokens"
+    if request.method == "GET":
+        return redirect(back)
     if not team.user_may_change:
         messages.error(request, f"Only members of {team} can manage its API tokens.")
-        return redirect("assessments:delivery", team.slug)
+        return redirect(back)
     revoke = id_param(request.POST.get("revoke"))
     if "revoke" in request.POST:
         revoked = TeamToken.objects.filter(team=team, pk=revoke, revoked_at__isnull=True).update(
@@ -103,9 +139,21 @@ def team_tokens(request, slug):
             messages.success(request, "The token is revoked: requests with it are refused now.")
         else:
             messages.error(request, "No such token of this team, or it was already revoked.")
-        return redirect(reverse("assessments:delivery", args=[team.slug]) + "#tokens")
+        return redirect(back)
     form = TokenForm(request.POST)
     if not form.is_valid():
         return team_delivery_page(request, team, token_form=form, status=400)
     token, key = TeamToken.issue(team=team, name=form.cleaned_data["name"], user=request.user)
-    return team_delivery_page(request, team, new_token=(token, key))
+    request.session[NEW_TOKEN] = {"team": team.pk, "token": token.pk, "key": key}
+    return redirect(back)
+
+
+def new_token_of(request, team):
+    """The token made just before this page and its key, taken out of the session so that
+    the key is shown on this one page only; None when there is none for this team."""
+    made = request.session.get(NEW_TOKEN)
+    if not made or made.get("team") != team.pk:
+        return None
+    del request.session[NEW_TOKEN]
+    token = TeamToken.objects.filter(team=team, pk=made["token"]).first()
+    return (token, made["key"]) if token else None

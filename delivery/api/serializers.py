@@ -1,22 +1,35 @@
 """What the API takes in: deployments (with the changes they shipped) and incidents, each
 checked in full; timestamps must carry Z or an offset."""
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
+from ..metrics import out_of_range
 from ..models import Deployment
+
+MAX_CHANGES_PER_DEPLOYMENT = 1000
+MAX_CHANGES_PER_REQUEST = 5000
 
 
 class AwareDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 timestamp with Z or an offset (a local time would be ambiguous)."""
+    """An ISO 8601 timestamp with Z or an offset (a local time would be ambiguous), that
+    exists (no 13th month, no 30 February, no hour 24) and lies in the accepted range."""
 
     def to_internal_value(self, value):
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                raise serializers.ValidationError(
+                    f"{value.strip()[:40]!r} is no date and time that exists."
+                ) from None
             if parsed is not None and parsed.tzinfo is None:
                 raise serializers.ValidationError(
                     "Needs a time zone: Z or an offset such as +01:00."
                 )
+            if parsed is not None and (problem := out_of_range(parsed, timezone.now().date())):
+                raise serializers.ValidationError(f"{value.strip()[:40]!r} {problem}.")
         return super().to_internal_value(value)
 
 
@@ -32,12 +45,19 @@ class DeploymentSerializer(serializers.Serializer):
     finished_at = AwareDateTimeField()
     status = serializers.ChoiceField(choices=Deployment.Status.values)
     rework = serializers.BooleanField(default=False)
-    changes = ChangeSerializer(many=True, required=False, default=list)
+    changes = ChangeSerializer(
+        many=True, required=False, default=list, max_length=MAX_CHANGES_PER_DEPLOYMENT
+    )
 
     def validate_changes(self, changes):
-        ids = [c["id"] for c in changes]
-        if len(ids) != len(set(ids)):
-            raise serializers.ValidationError("A change id appears twice.")
+        seen, twice = set(), []
+        for change in changes:
+            if change["id"] in seen:
+                twice.append(change["id"])
+            seen.add(change["id"])
+        if twice:
+            named = ", ".join(f"“{i}”" for i in dict.fromkeys(twice))
+            raise serializers.ValidationError(f"Change ids sent twice in this deployment: {named}.")
         return changes
 
 

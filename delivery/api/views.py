@@ -18,7 +18,12 @@ from .. import metrics
 from ..models import Receipt
 from ..selectors import bounded_framework, buckets_of, measure
 from ..services import Repeated, delivery_store
-from .serializers import DeploymentSerializer, IncidentSerializer, MetricsSerializer
+from .serializers import (
+    MAX_CHANGES_PER_REQUEST,
+    DeploymentSerializer,
+    IncidentSerializer,
+    MetricsSerializer,
+)
 
 MAX_ITEMS = 1000
 
@@ -40,36 +45,62 @@ def _items(data) -> list:
 
 
 def _checked(serializer_class, data) -> list[dict]:
-    serializer = serializer_class(data=_items(data), many=True)
-    if not serializer.is_valid():
-        raise ValidationError({"errors": serializer.errors})
-    ids = [item["id"] for item in serializer.validated_data]
-    if len(ids) != len(set(ids)):
-        raise ValidationError({"detail": "An id appears twice in the request."})
+    """The request's items, validated; else a 400 with the errors of every failing item by
+    its position, an id that an earlier item already has among them."""
+    items = _items(data)
+    serializer = serializer_class(data=items, many=True)
+    errors = {} if serializer.is_valid() else {i: dict(e) for i, e in serializer.errors.items()}
+    first = {}
+    for index, item in enumerate(items):
+        external_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(external_id, str) or not external_id.strip():
+            continue
+        external_id = external_id.strip()
+        if external_id in first:
+            errors.setdefault(index, {}).setdefault("id", []).append(
+                f"“{external_id}” is sent twice in this request (item {first[external_id]} "
+                "has it too)."
+            )
+        else:
+            first[external_id] = index
+    if errors:
+        raise ValidationError({"errors": dict(sorted(errors.items()))})
     return serializer.validated_data
 
 
 def _store(request, team, batches: dict) -> None:
-    """Write a request's rows, all or nothing; an id sent twice is a 400 naming it."""
+    """Write a request's rows, all or nothing; an id sent twice (such as a change that two
+    deployments of the request name) is a 400 naming it, beside its item."""
     try:
         delivery_store(team, batches, channel=Receipt.Channel.API, sender=_sender(request))
     except Repeated as repeated:
-        raise ValidationError(
-            {
-                "errors": [
-                    {"kind": kind, "item": item, "id": external_id, "detail": "sent twice"}
-                    for kind, item, external_id in repeated.repeats
-                ]
-            }
-        ) from None
+        errors = {}
+        for kind, item, external_id in repeated.repeats:
+            errors.setdefault(item, {}).setdefault(kind, []).append(
+                f"“{external_id}” is sent twice in this request."
+            )
+        raise ValidationError({"errors": dict(sorted(errors.items()))}) from None
 
 
 class DeploymentsView(APIView):
     @extend_schema(request=DeploymentSerializer(many=True), responses={201: None})
     def post(self, request, slug):
         """Report deployments (one object or a list of up to 1,000), each with the changes it
-        shipped. Sending an id again updates it."""
+        shipped (up to 1,000 a deployment and 5,000 a request). Sending an id again updates
+        it."""
         team = team_for(request, slug, write=True)
+        sent = sum(
+            len(item["changes"])
+            for item in _items(request.data)
+            if isinstance(item, dict) and isinstance(item.get("changes"), list)
+        )
+        if sent > MAX_CHANGES_PER_REQUEST:
+            raise ValidationError(
+                {
+                    "detail": f"At most {MAX_CHANGES_PER_REQUEST:,} changes a request, not "
+                    f"{sent:,}: send the deployments in smaller lists."
+                }
+            )
         items = _checked(DeploymentSerializer, request.data)
         deployments, changes = [], []
         for index, item in enumerate(items):
@@ -121,14 +152,17 @@ class IncidentsView(APIView):
         return Response({"incidents": len(rows)}, status=status.HTTP_201_CREATED)
 
 
-def _day(request, name: str, default: date) -> date:
+def _day(request, name: str, default: date, today: date) -> date:
     raw = request.query_params.get(name)
     if raw is None:
         return default
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({name: "Give a date as YYYY-MM-DD."}) from None
+    if problem := metrics.out_of_range(day, today):
+        raise ValidationError({name: f"{raw} {problem}."})
+    return day
 
 
 class MetricsView(APIView):
@@ -137,8 +171,9 @@ class MetricsView(APIView):
         """The team's measured key metrics for whole UTC days start..end (by default the 91
         days ending today)."""
         team = team_for(request, slug, write=False)
-        first, last = metrics.default_window(timezone.now().date())
-        start, end = _day(request, "start", first), _day(request, "end", last)
+        today = timezone.now().date()
+        first, last = metrics.default_window(today)
+        start, end = _day(request, "start", first, today), _day(request, "end", last, today)
         if end < start:
             raise ValidationError({"end": "Is before start."})
         if (end - start).days > 3660:

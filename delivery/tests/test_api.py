@@ -77,6 +77,18 @@ def test_one_bad_item_writes_nothing_and_each_items_errors_are_listed(client, te
     assert Deployment.objects.count() == 0 and Change.objects.count() == 0
 
 
+def test_an_id_sent_twice_is_named_beside_the_other_items_errors(client, team, key):
+    bad = deployment(2)
+    bad["status"] = "fine"
+    again = deployment(1)
+    response = post(client, team.slug, "deployments", [deployment(1), bad, again], key)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"1", "2"} and "status" in errors["1"]
+    assert errors["2"] == {"id": ["“d1” is sent twice in this request (item 0 has it too)."]}
+    assert Deployment.objects.count() == 0
+
+
 def test_a_token_reaches_only_its_own_team(client, team, key):
     other = make_team("Search", members=[make_user("sam")])
     assert post(client, other.slug, "deployments", deployment(), key).status_code == 403
@@ -181,7 +193,8 @@ def test_the_command_makes_a_token_shown_once(team):
     assert token.digest == TeamToken.digest_of(key) and key not in token.digest
 
 
-def test_the_schema_and_the_docs_are_served_without_a_cdn(client):
+def test_the_schema_and_the_docs_are_served_without_a_cdn(client, team):
+    client.force_login(team.members.get())
     schema = client.get(reverse("api-schema"))
     assert schema.status_code == 200 and b"/api/v1/teams/{slug}/deployments/" in schema.content
     docs = client.get(reverse("api-docs")).content.decode()
@@ -193,9 +206,10 @@ def test_a_change_named_by_two_deployments_of_one_request_writes_nothing(client,
     second["changes"] = first["changes"]
     response = post(client, team.slug, "deployments", [first, second], key)
     assert response.status_code == 400
-    assert response.json()["errors"] == [
-        {"kind": "changes", "item": "1", "id": first["changes"][0]["id"], "detail": "sent twice"}
-    ]
+    change = first["changes"][0]["id"]
+    assert response.json()["errors"] == {
+        "1": {"changes": [f"“{change}” is sent twice in this request."]}
+    }
     assert not Deployment.objects.exists() and not Change.objects.exists()
 
 
@@ -216,3 +230,14 @@ def test_the_metrics_are_counted_afresh_in_the_same_queries_however_much_data(
         # sent count at once.
         with django_assert_num_queries(9):
             assert client.get(url, **headers).json()["deployments"] == total
+
+
+def test_a_change_twice_in_one_deployment_is_named(client, team, key):
+    item = deployment(1, changes=2)
+    item["changes"].append(dict(item["changes"][0]))
+    response = post(client, team.slug, "deployments", [item], key)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "0": {"changes": ["Change ids sent twice in this deployment: “c1-0”."]}
+    }
+    assert not Deployment.objects.exists()

@@ -130,15 +130,22 @@ def test_the_overview_counts_where_answers_and_data_disagree(client, dora, team,
 def test_members_make_a_token_shown_once_and_revoke_it(client, team, member):
     client.force_login(member)
     url = reverse("assessments:tokens", args=[team.slug])
+    delivery_page = reverse("assessments:delivery", args=[team.slug])
     response = client.post(url, {"name": "GitHub Actions"})
-    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    # Redirected after the POST, so a reload cannot make a second token.
+    assert response.status_code == 302 and response["Location"] == delivery_page + "#tokens"
+    shown = client.get(delivery_page)
+    assert "no-store" in shown["Cache-Control"]
     token = TeamToken.objects.get()
-    key = response.content.decode().split('id="new-token" type="text" readonly value="')[1]
+    key = shown.content.decode().split('id="new-token" type="text" readonly value="')[1]
     key = key.split('"')[0]
     assert token.digest == TeamToken.digest_of(key) and key not in token.digest
     assert token.created_by == member and token.name == "GitHub Actions"
-    page = client.get(reverse("assessments:delivery", args=[team.slug])).content.decode()
+    assert 'data-copy="new-token"' in shown.content.decode()
+    page = client.get(delivery_page).content.decode()
     assert key not in page and token.prefix in page  # never shown again
+    assert "no-store" not in client.get(delivery_page).get("Cache-Control", "")
+    assert 'data-confirm="Revoke the token “GitHub Actions”?' in page
     api = reverse("api-deployments", args=[team.slug])
     deployment = {
         "id": "d1",
@@ -186,7 +193,9 @@ def test_a_token_needs_a_name_and_only_members_manage_tokens(client, team, membe
     assert "Make a token" not in page
     client.force_login(other_team.members.get())
     assert client.post(url, {"name": "Mine"}).status_code == 404
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == 404  # not their team: the access rule's 404
+    client.force_login(member)
+    assert client.get(url)["Location"].endswith("/delivery/#tokens")  # no blank 405 page
     theirs.refresh_from_db()
     assert theirs.revoked_at is None and TeamToken.objects.count() == 1
 

@@ -257,3 +257,22 @@ def test_framework_content_reaches_no_csv_cell_as_a_formula(client):
         assert not [c for c in cells if c.startswith("-") and not c[1:2].isdigit()], text
     assert "'=HYPERLINK(1)" in results and "'+SUM(1)" in results and "'-1+2" in results
     assert "'@Team" in overview and "'-1+2" in overview
+
+
+def test_wrong_old_passwords_on_the_change_form_count_like_failed_sign_ins(client, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    user = make_user("victim")
+    client.force_login(user)
+    url = reverse("password_change")
+
+    def change(old):
+        new = "a-new-long-password-9"
+        return client.post(url, {"old_password": old, "new_password1": new, "new_password2": new})
+
+    for _ in range(4):
+        response = change("wrong")
+        assert response.status_code == 200 and "incorrectly" in response.content.decode()
+    assert change("wrong").status_code == 429  # the fifth wrong guess locks, as a sign-in does
+    assert change("victim-pass-1").status_code == 429  # even the right one, meanwhile
+    user.refresh_from_db()
+    assert user.check_password("victim-pass-1")

@@ -4,9 +4,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from ..models import TeamToken
+from .throttles import FailedTokens
 
 
 class TeamTokenAuthentication(BaseAuthentication):
@@ -19,7 +20,11 @@ class TeamTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None
+        failures = FailedTokens()
+        if (wait := failures.wait_before_next(request)) is not None:
+            raise Throttled(wait=wait, detail="Too many requests with a wrong token.")
         if len(parts) != 2:
+            failures.record_failure()
             raise AuthenticationFailed("Send the token as: Authorization: Token <token>.")
         key = parts[1].decode("ascii", errors="replace")
         token = (
@@ -28,6 +33,7 @@ class TeamTokenAuthentication(BaseAuthentication):
             .first()
         )
         if token is None:
+            failures.record_failure()
             raise AuthenticationFailed("This token is unknown or revoked.")
         TeamToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return AnonymousUser(), token

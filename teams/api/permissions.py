@@ -43,3 +43,13 @@ class SignedIn(BasePermission):
         if not request.user.is_authenticated:
             raise NotAuthenticated("Sign in to read teams, assessments and results.")
         return True
+
+
+class SignedInOrToken(BasePermission):
+    """A signed-in session or a team token: for what describes the API (its index and
+    schema), which a CI's script may read with its token."""
+
+    def has_permission(self, request, view):
+        if team_token(request) is None and not request.user.is_authenticated:
+            raise NotAuthenticated("Sign in, or send a team token: Authorization: Token <token>.")
+        return True
