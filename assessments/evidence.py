@@ -95,6 +95,7 @@ def measured_block(team, framework: Framework, metric_levels: dict[str, str], wh
     values = dataclasses.asdict(data)
     for name in ("start", "end", "levels", "scores"):
         del values[name]  # dates as text below; levels are in the rows
+    values["measured_from"] = data.measured_from.isoformat() if data.measured_from else None
     return {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -131,6 +132,7 @@ def team_summary(team, today) -> dict:
         ],
         ticks=LEVEL_NAME,
         text=lambda value: LEVEL_NAME.get(value, "none"),
+        spread=True,  # four metrics on four levels: equal ones must not hide each other
     )
     return {
         "months": months,

@@ -14,7 +14,7 @@ The caller has checked that the user may read the team.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -79,13 +79,17 @@ def _deployment_counts() -> dict:
 
 def _caused(team, low, high):
     """The successful production deployments finished in [low, high) that an incident
-    names as its cause (whenever the incident opened), each once: failed all the same. Read
-    from the incidents, which are far fewer, each looking its deployment up by id."""
+    names as its cause, each once: failed all the same. An incident that opened before the
+    deployment finished cannot have been caused by it and is not counted (imports and the
+    API refuse such a link; this holds for data sent the other way round, the incident
+    first). Read from the incidents, which are far fewer, each looking its deployment up by
+    id."""
     shipped = _production(team).filter(
         external_id=OuterRef("deployment_id"),
         status=metrics.SUCCESS,
         finished_at__gte=low,
         finished_at__lt=high,
+        finished_at__lte=OuterRef("opened_at"),
     )
     return (
         Incident.objects.filter(team=team)
@@ -99,8 +103,14 @@ def _restore_time():
     return F("resolved_at") - F("opened_at")
 
 
+def _first_day(team) -> date | None:
+    """The UTC day of the team's first production deployment (an index seek), or None."""
+    first = _production(team).aggregate(first=Min("finished_at"))["first"]
+    return first.astimezone(UTC).date() if first else None
+
+
 def window_counts(team, start: date, end: date) -> metrics.Counts:
-    """What the team's data counts for whole UTC days start..end (six queries)."""
+    """What the team's data counts for whole UTC days start..end (seven queries)."""
     low, high = metrics.window_bounds(start, end)
     totals = (
         _production(team)
@@ -117,6 +127,7 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
     return metrics.Counts(
         start=start,
         end=end,
+        measured_from=metrics.measured_from(start, end, _first_day(team)),
         deployments=totals["deployments"],
         failed_deployments=totals["failures"] + caused,
         reworked=totals["reworked"],
@@ -165,19 +176,21 @@ def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts
     lead = middles(changes, F("lead_time"), _month("shipped_at", bounds))
     incidents = Incident.objects.filter(team=team, resolved_at__gte=low, resolved_at__lt=high)
     restore = middles(incidents, _restore_time(), _month("resolved_at", bounds))
-    first = _production(team).aggregate(first=Min("finished_at"))["first"]
+    first = _first_day(team)
     result = []
     for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
         totals = per_month.get(i, {})
         lead_middle, changes_measured = lead.get(i, ([], 0))
         restore_middle, incidents_resolved = restore.get(i, ([], 0))
-        if first is None or metrics.window_bounds(start, end)[1] <= first:
-            result.append(metrics.nothing_measured(start))
+        counted_from = metrics.measured_from(start, end, first)
+        if counted_from is None:
+            result.append(metrics.nothing_measured(start, end))
             continue
         result.append(
             metrics.Counts(
                 start=start,
                 end=end,
+                measured_from=counted_from,
                 deployments=totals.get("deployments", 0),
                 failed_deployments=totals.get("failures", 0) + caused.get(i, 0),
                 reworked=totals.get("reworked", 0),

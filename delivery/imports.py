@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .metrics import PRODUCTION, out_of_range
 from .models import Change, Deployment, Incident
-from .services import Repeated, delivery_store
+from .services import CauseAfterIncident, Repeated, delivery_store
 
 COLUMNS = {
     "deployments": ("id", "service", "environment", "finished_at", "status", "rework"),
@@ -29,10 +29,11 @@ COLUMNS = {
     "incidents": ("id", "opened_at", "resolved_at", "deployment_id"),
 }
 MAX_PROBLEMS = 100
-# Rows a file may have when uploaded on the delivery page (a request that a member makes must
-# not tie up a worker for long); the import command takes any number. Larger files go
-# through `manage.py import_delivery_data` or the API in batches.
-MAX_UPLOAD_ROWS = 50_000
+# Rows an upload on the delivery page may bring, its files together: a member's request
+# must not tie up a worker, nor hold SQLite's write lock long enough for another user to
+# notice (writing 5,000 rows takes about half a second here). The import command takes any
+# number; larger files go through it or through the API in batches.
+MAX_UPLOAD_ROWS = 5_000
 # A clock a little ahead is not "the future"; more than this is noted.
 CLOCK_SLACK = timedelta(minutes=5)
 
@@ -46,7 +47,9 @@ class ImportRefused(Exception):
 @dataclass
 class _Reading:
     name: str
-    max_rows: int | None = None
+    max_rows: int | None = None  # what is left of the import's rows for this file
+    limit: int | None = None  # the import's rows in all
+    rows: int = 0  # rows read
     problems: list[str] = field(default_factory=list)
     extra: int = 0  # problems beyond MAX_PROBLEMS
     environments: Counter = field(default_factory=Counter)  # deployments outside production
@@ -121,11 +124,12 @@ def _rows(reading: _Reading, stream):
                 reading.problem(
                     None,
                     None,
-                    f"has more than {reading.max_rows:,} rows, the most one upload takes; "
-                    "import it with manage.py import_delivery_data, or send it through the "
-                    "API in batches",
+                    f"brings the upload past {reading.limit:,} rows, the most one upload "
+                    "takes; import it with manage.py import_delivery_data, or send it "
+                    "through the API in batches",
                 )
                 return
+            reading.rows = number - 1
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(expected):
@@ -269,7 +273,7 @@ def import_delivery(
 ) -> Imported:
     """Import the given files ({"deployments": binary stream, ...}) for the team, all or
     nothing: how many rows of each were written, and notes. ImportRefused lists every
-    problem; a file of more than `max_rows` rows is one.
+    problem; files of more than `max_rows` rows together are one.
 
     Each file is read twice as a stream, never held whole: first to check every row, then,
     when all are sound, to write them in batches in one transaction (the streams must be
@@ -278,11 +282,13 @@ def import_delivery(
     unknown = set(files) - set(READERS)
     if unknown:
         raise ImportRefused([f"{name}: not a kind of delivery data" for name in sorted(unknown)])
-    problems, notes = [], []
+    problems, notes, left = [], [], max_rows
     for name, stream in files.items():
-        reading = _Reading(name, max_rows)
+        reading = _Reading(name, max_rows=left, limit=max_rows)
         for _row in READERS[name](reading, stream):
             pass
+        if left is not None:
+            left = max(0, left - reading.rows)
         problems += reading.problems
         if reading.extra:
             problems.append(f"{name}.csv: ... and {reading.extra} more problems")
@@ -303,4 +309,20 @@ def import_delivery(
         if repeated.more:
             problems.append(f"... and {repeated.more} more ids that appear twice")
         raise ImportRefused(problems) from None
+    except CauseAfterIncident as refused:
+        raise ImportRefused(
+            [
+                f"incidents.csv, row {row}, deployment_id: {deployment!r} finished at "
+                f"{finished.isoformat()}, after this incident opened; it cannot have caused it"
+                for row, _, deployment, finished in refused.items
+            ]
+        ) from None
+    if stored.kept:
+        one = stored.kept == 1
+        notes.append(
+            f"changes.csv: {_plural(stored.kept, 'change')} named another deployment than the "
+            f"successful production one that first shipped {'it' if one else 'them'}; "
+            f"{'it stays' if one else 'they stay'} with that first one (a later report "
+            "does not move a change)."
+        )
     return Imported(stored.written, notes + _unlinked_notes(team, stored.receipts))

@@ -81,6 +81,10 @@ class Counts:
 
     start: date
     end: date
+    # The first day the window counts: its start, or the day of the team's first production
+    # deployment if that is later (days before the team's tools reported anything are not
+    # days without deployments); None when the team had none by the window's end.
+    measured_from: date | None
     deployments: int  # production deployments finished in the window
     failed_deployments: int  # of those, failed or named by an incident
     reworked: int  # of those, rework
@@ -96,6 +100,8 @@ class Metrics:
 
     start: date
     end: date
+    measured_from: date | None  # Counts.measured_from
+    measured_days: int  # the days from measured_from to end: what the frequency is over
     deployments: int
     deployment_frequency_per_week: float | None
     lead_time_hours_median: float | None
@@ -132,10 +138,18 @@ def level(metric: str, value: float | None, buckets: Buckets) -> str | None:
     return bucket.label if bucket else None
 
 
-def nothing_measured(start: date) -> Counts:
-    """A window of no days (it ends the day before it starts): no value has anything to
+def nothing_measured(start: date, end: date) -> Counts:
+    """A window before the team's first production deployment: no value has anything to
     stand on, not even a frequency of zero."""
-    return Counts(start, start - timedelta(days=1), 0, 0, 0, 0, None, 0, None)
+    return Counts(start, end, None, 0, 0, 0, 0, None, 0, None)
+
+
+def measured_from(start: date, end: date, first: date | None) -> date | None:
+    """The first day a window counts (Counts.measured_from), given the day of the team's
+    first production deployment."""
+    if first is None or first > end:
+        return None
+    return max(start, first)
 
 
 def median(middle: list[float]) -> float | None:
@@ -147,10 +161,12 @@ def median(middle: list[float]) -> float | None:
 def summarise(counts: Counts, buckets: Buckets) -> Metrics:
     """The key metrics of a window from its counts, with levels from the buckets given.
 
-    A window whose end is before its start has no days: its frequency has no value and no level.
+    The frequency is over the days the window measured (from `measured_from`): none before
+    the team's first production deployment, so a team with no data has no value and no
+    level, and one that began a week ago is measured over that week.
     """
     count = counts.deployments
-    days = (counts.end - counts.start).days + 1
+    days = (counts.end - counts.measured_from).days + 1 if counts.measured_from else 0
     frequency = count * 7 / days if days > 0 else None
     failure_rate = counts.failed_deployments / count if count else None
     rework_rate = counts.reworked / count if count else None
@@ -168,6 +184,8 @@ def summarise(counts: Counts, buckets: Buckets) -> Metrics:
     return Metrics(
         start=counts.start,
         end=counts.end,
+        measured_from=counts.measured_from,
+        measured_days=max(days, 0),
         deployments=count,
         deployment_frequency_per_week=frequency,
         lead_time_hours_median=lead_time,
@@ -202,7 +220,12 @@ def evidence(data: Metrics) -> dict[str, dict]:
             None
             if data.deployment_frequency_per_week is None
             else f"{data.deployment_frequency_per_week:.1f} deployments a week",
-            f"from {_count(data.deployments, 'deployment')}",
+            f"from {_count(data.deployments, 'deployment')}"
+            + (
+                f" over {_count(data.measured_days, 'day')} (since the first)"
+                if data.measured_from and data.measured_from > data.start
+                else ""
+            ),
         ),
         "lead_time": (
             None if data.lead_time_hours_median is None else _duration(data.lead_time_hours_median),

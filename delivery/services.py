@@ -26,6 +26,12 @@ class Stored:
 
     written: dict[str, int] = field(default_factory=dict)
     receipts: dict[str, Receipt] = field(default_factory=dict)
+    # Changes sent again naming another deployment than the successful production one that
+    # first shipped them: the first is kept (a rollback or a re-run that lists the same
+    # commits does not move them), and counted here.
+    kept: int = 0
+    # Incidents naming a deployment that finished after they opened (refused, all of it).
+    too_early: list = field(default_factory=list)
 
 
 class Repeated(Exception):
@@ -37,7 +43,16 @@ class Repeated(Exception):
         super().__init__(f"{len(repeats) + more} ids sent twice")
 
 
-def _upsert(kind: str, team, rows, receipt: Receipt, repeats: list) -> int:
+class CauseAfterIncident(Exception):
+    """Incidents that name as their cause a deployment that finished after they opened:
+    (where the incident stands, its id, the deployment's id, when that finished) each."""
+
+    def __init__(self, items: list[tuple[object, str, str, object]]):
+        self.items = items
+        super().__init__(f"{len(items)} incidents opened before the deployment they name")
+
+
+def _upsert(kind: str, team, rows, receipt: Receipt, repeats: list, stored: Stored) -> int:
     """Insert the team's rows of a kind, or update those it has sent before, in batches;
     how many were written. `rows` is any iterable of (where, row): a stream is never held
     whole. An id this arrival has already written (its row carries the receipt) or that
@@ -49,16 +64,37 @@ def _upsert(kind: str, team, rows, receipt: Receipt, repeats: list) -> int:
             continue
         batch[row["external_id"]] = (where, row)
         if len(batch) == BATCH:
-            count += _write(kind, team, batch, receipt, repeats)
+            count += _write(kind, team, batch, receipt, repeats, stored)
             batch = {}
-    return count + (_write(kind, team, batch, receipt, repeats) if batch else 0)
+    return count + (_write(kind, team, batch, receipt, repeats, stored) if batch else 0)
 
 
-def _write(kind: str, team, batch: dict, receipt: Receipt, repeats: list) -> int:
+def _write(kind: str, team, batch: dict, receipt: Receipt, repeats: list, stored: Stored) -> int:
     model = MODELS[kind]
     earlier = model.objects.filter(team=team, receipt=receipt, external_id__in=list(batch))
     for external_id in earlier.values_list("external_id", flat=True):
         repeats.append((kind, batch.pop(external_id)[0], external_id))
+    if model is Incident:
+        named = {row["deployment_id"] for _, row in batch.values() if row["deployment_id"]}
+        finished = dict(
+            Deployment.objects.filter(team=team, external_id__in=named).values_list(
+                "external_id", "finished_at"
+            )
+        )
+        for external_id, (where, row) in batch.items():
+            done = finished.get(row["deployment_id"])
+            if done is not None and row["opened_at"] < done:
+                stored.too_early.append((where, external_id, row["deployment_id"], done))
+    if model is Change:
+        # A change keeps the first successful production deployment that shipped it.
+        shipped = Change.objects.filter(
+            team=team, external_id__in=list(batch), shipped_at__isnull=False
+        ).values_list("external_id", "deployment_id")
+        for external_id, first in shipped:
+            where, row = batch[external_id]
+            if row["deployment_id"] != first:
+                batch[external_id] = (where, {**row, "deployment_id": first})
+                stored.kept += 1
     model.objects.bulk_create(
         [model(team=team, receipt=receipt, **row) for _, row in batch.values()],
         update_conflicts=True,
@@ -90,7 +126,8 @@ def delivery_store(team, batches: dict, *, channel: str, sender: str) -> Stored:
     """Write the team's rows of each kind ({"deployments": [(where, row), ...], ...}) with a
     receipt for each kind that had rows, all or nothing; how many rows of each kind were
     written, under which receipts. An id sent twice within a kind writes nothing and raises
-    Repeated."""
+    Repeated; an incident naming a deployment that finished after it opened writes nothing
+    and raises CauseAfterIncident."""
     stored, repeats = Stored(), []
     for kind, rows in batches.items():
         rows = iter(rows)
@@ -101,11 +138,13 @@ def delivery_store(team, batches: dict, *, channel: str, sender: str) -> Stored:
         receipt = Receipt.objects.create(
             team=team, kind=kind, channel=channel, rows=0, sender=sender
         )
-        count = _upsert(kind, team, itertools.chain([first], rows), receipt, repeats)
+        count = _upsert(kind, team, itertools.chain([first], rows), receipt, repeats, stored)
         Receipt.objects.filter(pk=receipt.pk).update(rows=count)
         stored.written[kind], stored.receipts[kind] = count, receipt
     if repeats:
         order = list(batches)
         repeats.sort(key=lambda repeat: (order.index(repeat[0]), repeat[1]))
         raise Repeated(repeats[:MAX_REPEATS], max(0, len(repeats) - MAX_REPEATS))
+    if stored.too_early:
+        raise CauseAfterIncident(sorted(stored.too_early, key=lambda item: item[0])[:MAX_REPEATS])
     return stored

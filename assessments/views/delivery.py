@@ -20,7 +20,7 @@ from teams.selectors import get_team_for
 
 from ..evidence import claimed, claims_against_data, measuring_framework
 
-MAX_UPLOAD_BYTES = 20 * 2**20  # three files of MAX_UPLOAD_ROWS rows fit with room to spare
+MAX_UPLOAD_BYTES = 5 * 2**20  # MAX_UPLOAD_ROWS rows of the longest ids fit, with room
 
 
 def _content_length(request) -> int:
@@ -41,7 +41,7 @@ def team_delivery(request, slug):
         form = DeliveryUploadForm()
         form.problems = [
             f"The files are larger than {MAX_UPLOAD_BYTES // 2**20} MB together, the most one "
-            f"upload takes ({MAX_UPLOAD_ROWS:,} rows a file). Import larger files with "
+            f"upload takes (and {MAX_UPLOAD_ROWS:,} rows in all). Import larger files with "
             "manage.py import_delivery_data, or send them through the API in batches."
         ]
         return team_delivery_page(request, team, form=form, status=413)

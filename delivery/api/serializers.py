@@ -82,6 +82,14 @@ class MetricsSerializer(serializers.Serializer):
     team = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
+    measured_from = serializers.DateField(
+        allow_null=True,
+        help_text="The first day counted: start, or the team's first production deployment "
+        "if later; null when it had none by the end (then every value is null).",
+    )
+    measured_days = serializers.IntegerField(
+        help_text="Days from measured_from to end: what the frequency is over."
+    )
     deployments = serializers.IntegerField()
     deployment_frequency_per_week = serializers.FloatField(allow_null=True)
     lead_time_hours_median = serializers.FloatField(allow_null=True)

@@ -17,7 +17,7 @@ from teams.api.permissions import team_for, team_token
 from .. import metrics
 from ..models import Receipt
 from ..selectors import bounded_framework, buckets_of, measure
-from ..services import Repeated, delivery_store
+from ..services import CauseAfterIncident, Repeated, Stored, delivery_store
 from .serializers import (
     MAX_CHANGES_PER_REQUEST,
     DeploymentSerializer,
@@ -68,11 +68,11 @@ def _checked(serializer_class, data) -> list[dict]:
     return serializer.validated_data
 
 
-def _store(request, team, batches: dict) -> None:
+def _store(request, team, batches: dict) -> Stored:
     """Write a request's rows, all or nothing; an id sent twice (such as a change that two
     deployments of the request name) is a 400 naming it, beside its item."""
     try:
-        delivery_store(team, batches, channel=Receipt.Channel.API, sender=_sender(request))
+        return delivery_store(team, batches, channel=Receipt.Channel.API, sender=_sender(request))
     except Repeated as repeated:
         errors = {}
         for kind, item, external_id in repeated.repeats:
@@ -80,6 +80,22 @@ def _store(request, team, batches: dict) -> None:
                 f"“{external_id}” is sent twice in this request."
             )
         raise ValidationError({"errors": dict(sorted(errors.items()))}) from None
+    except CauseAfterIncident as refused:
+        raise ValidationError(
+            {
+                "errors": {
+                    where: {"deployment_id": [_too_early(deployment, finished)]}
+                    for where, _, deployment, finished in refused.items
+                }
+            }
+        ) from None
+
+
+def _too_early(deployment: str, finished) -> str:
+    return (
+        f"“{deployment}” finished at {finished.isoformat()}, after this incident opened: "
+        "it cannot have caused it."
+    )
 
 
 class DeploymentsView(APIView):
@@ -125,9 +141,16 @@ class DeploymentsView(APIView):
                 )
                 for change in item["changes"]
             ]
-        _store(request, team, {"deployments": list(enumerate(deployments)), "changes": changes})
+        stored = _store(
+            request, team, {"deployments": list(enumerate(deployments)), "changes": changes}
+        )
+        # A change that an earlier successful production deployment shipped stays with it.
         return Response(
-            {"deployments": len(deployments), "changes": len(changes)},
+            {
+                "deployments": len(deployments),
+                "changes": len(changes),
+                "changes_kept_with_earlier_deployment": stored.kept,
+            },
             status=status.HTTP_201_CREATED,
         )
 

@@ -55,7 +55,11 @@ def test_a_teams_ci_reports_deployments_and_sending_again_updates(client, team, 
         client, team.slug, "deployments", [deployment(1), deployment(2, changes=2)], key
     )
     assert response.status_code == 201, response.content
-    assert response.json() == {"deployments": 2, "changes": 3}
+    assert response.json() == {
+        "deployments": 2,
+        "changes": 3,
+        "changes_kept_with_earlier_deployment": 0,
+    }
     again = deployment(1, status="failure")
     assert post(client, team.slug, "deployments", again, key).status_code == 201
     assert (Deployment.objects.count(), Change.objects.count()) == (2, 3)
@@ -126,8 +130,8 @@ def test_incidents_and_the_metrics_they_make(client, team, key, dora):
     post(client, team.slug, "deployments", items, key)
     incident = {
         "id": "i1",
-        "opened_at": (now - timedelta(days=2, hours=3)).isoformat(),
-        "resolved_at": (now - timedelta(days=2, hours=1)).isoformat(),
+        "opened_at": (now - timedelta(days=1, hours=21)).isoformat(),
+        "resolved_at": (now - timedelta(days=1, hours=19)).isoformat(),
         "deployment_id": "d2",
     }
     assert post(client, team.slug, "incidents", incident, key).status_code == 201
@@ -141,14 +145,18 @@ def test_incidents_and_the_metrics_they_make(client, team, key, dora):
     assert data["failed_deployments"] == 1 and data["change_failure_rate"] == 0.1
     assert data["lead_time_hours_median"] == 30.0 and data["changes_measured"] == 10
     assert data["recovery_time_hours_median"] == 2.0 and data["incidents_resolved"] == 1
+    # Ten deployments since the first, ten days ago: over those 11 days, not the 91 of the
+    # window (the days before the team's first deployment were not reported).
+    assert data["measured_days"] == 11 and data["measured_from"] < data["end"]
+    assert data["deployment_frequency_per_week"] == pytest.approx(10 * 7 / 11)
     assert data["levels"] == {
-        "deployment_frequency": "Medium",
+        "deployment_frequency": "High",
         "lead_time": "High",
         "change_failure_rate": "High",
         "time_to_restore": "High",
     }
     assert data["scores"] == {
-        "deployment_frequency": 3,
+        "deployment_frequency": 4,
         "lead_time": 4,
         "change_failure_rate": 4,
         "time_to_restore": 4,
@@ -226,9 +234,9 @@ def test_the_metrics_are_counted_afresh_in_the_same_queries_however_much_data(
         post(client, team.slug, "deployments", batch, key)
         # The token, its last use, the framework whose buckets give levels; the
         # deployments' counts, those an incident names; the changes' count and middle; the
-        # incidents' count and middle. Nothing is kept between requests: the rows just
-        # sent count at once.
-        with django_assert_num_queries(9):
+        # incidents' count and middle; the team's first deployment. Nothing is kept between
+        # requests: the rows just sent count at once.
+        with django_assert_num_queries(10):
             assert client.get(url, **headers).json()["deployments"] == total
 
 
@@ -241,3 +249,42 @@ def test_a_change_twice_in_one_deployment_is_named(client, team, key):
         "0": {"changes": ["Change ids sent twice in this deployment: “c1-0”."]}
     }
     assert not Deployment.objects.exists()
+
+
+def test_a_change_keeps_the_deployment_that_first_shipped_it(client, team, key):
+    shipped = timezone.now() - timedelta(days=2)
+    first = deployment(1, when=shipped)
+    first["changes"] = [{"id": "abc", "committed_at": (shipped - timedelta(hours=1.5)).isoformat()}]
+    assert post(client, team.slug, "deployments", first, key).status_code == 201
+    # A rollback a day later lists the same commit (as a re-run CI job would).
+    rollback = deployment(2, when=shipped + timedelta(days=1))
+    rollback["changes"] = first["changes"]
+    response = post(client, team.slug, "deployments", rollback, key)
+    assert response.status_code == 201
+    assert response.json()["changes_kept_with_earlier_deployment"] == 1
+    change = Change.objects.get(external_id="abc")
+    assert change.deployment_id == "d1" and change.lead_time == timedelta(hours=1.5)
+
+
+def test_an_incident_cannot_name_a_deployment_that_finished_after_it_opened(client, team, key):
+    finished = timezone.now() - timedelta(days=1)
+    assert (
+        post(client, team.slug, "deployments", deployment(1, when=finished), key).status_code == 201
+    )
+    incidents = [
+        {
+            "id": "i1",
+            "opened_at": (finished + timedelta(hours=1)).isoformat(),
+            "deployment_id": "d1",
+        },
+        {
+            "id": "i2",
+            "opened_at": (finished - timedelta(hours=1)).isoformat(),
+            "deployment_id": "d1",
+        },
+    ]
+    response = post(client, team.slug, "incidents", incidents, key)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["1"]
+    assert "after this incident opened" in response.json()["errors"]["1"]["deployment_id"][0]
+    assert not Incident.objects.exists()

@@ -160,3 +160,40 @@ def test_a_forwarded_for_header_does_not_dodge_the_throttle(client, team):
         for n in range(21)
     ]
     assert codes[-1] == 429  # no proxy of ours is configured: REMOTE_ADDR is the client
+
+
+def test_an_upload_is_bounded_in_rows_for_its_files_together(team):
+    deployments = HEADER + "".join(
+        f"d{n},api,production,2026-11-01T10:00:00Z,success,false\n" for n in range(3)
+    )
+    incidents = "id,opened_at,resolved_at,deployment_id\n" + "".join(
+        f"i{n},2026-11-01T11:00:00Z,,\n" for n in range(3)
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_delivery(
+            team,
+            {
+                "deployments": io.BytesIO(deployments.encode()),
+                "incidents": io.BytesIO(incidents.encode()),
+            },
+            channel="upload",
+            sender="pat",
+            max_rows=5,
+        )
+    assert refused.value.problems == [
+        "incidents.csv: brings the upload past 5 rows, the most one upload takes; import it "
+        "with manage.py import_delivery_data, or send it through the API in batches"
+    ]
+    assert not Deployment.objects.exists()
+
+
+def test_an_upload_past_the_size_limit_is_refused_before_it_is_read(client, team):
+    from assessments.views.delivery import MAX_UPLOAD_BYTES
+
+    client.force_login(team.members.get())
+    big = io.BytesIO(HEADER.encode() + b"x" * (MAX_UPLOAD_BYTES + 1))
+    big.name = "deployments.csv"
+    response = client.post(reverse("assessments:delivery", args=[team.slug]), {"deployments": big})
+    assert response.status_code == 413
+    assert "the most one upload takes" in response.content.decode()
+    assert not Deployment.objects.exists()

@@ -253,7 +253,7 @@ def test_rows_that_count_otherwise_than_expected_are_imported_and_noted(team):
         "d3,api,staging,2026-11-01T10:00:00Z,success,false\n"
         "d4,api,staging,2026-11-02T10:00:00Z,success,false\n"
     )
-    incidents = INCIDENTS + "i1,2026-11-01T11:00:00Z,,d9\ni2,2026-11-01T12:00:00Z,,d2\n"
+    incidents = INCIDENTS + "i1,2026-11-01T11:00:00Z,,d9\ni2,2026-11-01T12:00:00Z,,d1\n"
     changes = CHANGES + "c1,2026-10-31T09:00:00Z,d8\n"
     imported = _import(
         team,
@@ -278,3 +278,37 @@ def test_rows_that_count_otherwise_than_expected_are_imported_and_noted(team):
     assert counts() == (4, 1, 2)
     plain = _import(team, {"incidents": csv(incidents)}, channel="upload", sender="pat")
     assert plain.summary() == "Imported 2 incidents." and len(plain.notes) == 1
+
+
+def test_an_incident_opened_before_its_deployment_finished_is_refused(team):
+    files = {
+        "deployments": csv(DEPLOYMENTS + "d1,api,production,2026-11-01T10:00:00Z,success,false\n"),
+        "incidents": csv(INCIDENTS + "i1,2026-11-01T09:00:00Z,,d1\n"),
+    }
+    with pytest.raises(ImportRefused) as refused:
+        import_delivery(team, files)
+    assert refused.value.problems == [
+        "incidents.csv, row 2, deployment_id: 'd1' finished at 2026-11-01T10:00:00+00:00, "
+        "after this incident opened; it cannot have caused it"
+    ]
+    assert counts() == (0, 0, 0)
+
+
+def test_a_later_report_does_not_move_a_change_and_says_so(team):
+    first = {
+        "deployments": csv(DEPLOYMENTS + "d1,api,production,2026-11-01T10:00:00Z,success,false\n"),
+        "changes": csv(CHANGES + "abc,2026-11-01T08:30:00Z,d1\n"),
+    }
+    import_delivery(team, first)
+    again = {
+        "deployments": csv(DEPLOYMENTS + "d2,api,production,2026-11-02T10:00:00Z,success,false\n"),
+        "changes": csv(CHANGES + "abc,2026-11-01T08:30:00Z,d2\n"),
+    }
+    imported = _import(team, again, channel="upload", sender="pat")
+    assert imported.notes == [
+        "changes.csv: 1 change named another deployment than the successful production one "
+        "that first shipped it; it stays with that first one (a later report does not move a "
+        "change)."
+    ]
+    change = Change.objects.get()
+    assert change.deployment_id == "d1" and change.lead_time.total_seconds() == 1.5 * 3600

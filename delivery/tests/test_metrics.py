@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from delivery.metrics import default_window, level, window_bounds
+from delivery.models import Change as ChangeRow
 from delivery.selectors import measure as measure_team
 from delivery.services import delivery_store
 from frameworks.key_metrics import Bucket
@@ -154,11 +155,12 @@ def test_default_window_is_the_91_days_ending_today():
     assert (end - start).days + 1 == 91
 
 
-def test_an_empty_window_measures_zero_frequency_and_nothing_else():
+def test_a_team_with_no_data_measures_nothing_not_zero():
     metrics = measure()
     assert (metrics.start, metrics.end) == (START, END)
+    assert (metrics.measured_from, metrics.measured_days) == (None, 0)
     assert metrics.deployments == 0
-    assert metrics.deployment_frequency_per_week == 0.0
+    assert metrics.deployment_frequency_per_week is None  # not 0.0 and Low
     assert metrics.lead_time_hours_median is None
     assert metrics.changes_measured == 0
     assert metrics.change_failure_rate is None
@@ -166,12 +168,31 @@ def test_an_empty_window_measures_zero_frequency_and_nothing_else():
     assert metrics.recovery_time_hours_median is None
     assert metrics.incidents_resolved == 0
     assert metrics.rework_rate is None
-    assert metrics.levels == {
-        "deployment_frequency": "Low",
-        "lead_time": None,
-        "change_failure_rate": None,
-        "time_to_restore": None,
-    }
+    assert set(metrics.levels.values()) == {None}
+
+
+def test_a_window_without_deployments_after_earlier_data_measures_zero_and_low():
+    metrics = measure([deploy("d0", at(-30))])
+    assert (metrics.measured_from, metrics.measured_days) == (START, 7)
+    assert metrics.deployment_frequency_per_week == 0.0
+    assert metrics.levels["deployment_frequency"] == "Low"
+
+
+@pytest.mark.parametrize(
+    ("first_day", "count", "per_week", "level"),
+    [
+        (1, 1, 1.0, "High"),  # the whole week counts: data from its first day
+        (4, 18, 31.5, "Elite"),  # 18 in the last 4 days of the week, not 18 in 7
+        (7, 1, 7.0, "High"),  # one on the last day: one day measured
+    ],
+)
+def test_a_window_counts_from_the_teams_first_deployment(first_day, count, per_week, level):
+    rows = [deploy(f"d{n}", at(first_day) + timedelta(minutes=n)) for n in range(count)]
+    metrics = measure(rows)
+    assert metrics.measured_from == START + timedelta(days=first_day - 1)
+    assert metrics.measured_days == 8 - first_day
+    assert metrics.deployment_frequency_per_week == pytest.approx(per_week)
+    assert metrics.levels["deployment_frequency"] == level
 
 
 def test_a_window_ending_before_it_starts_has_no_days_to_measure():
@@ -225,7 +246,7 @@ def test_deployments_count_whatever_their_status(statuses, expected):
 
 @pytest.mark.parametrize(
     ("count", "days", "per_week"),
-    [(0, 7, 0.0), (7, 7, 7.0), (3, 14, 1.5), (13, 91, 1.0), (1, 1, 7.0)],
+    [(7, 7, 7.0), (3, 14, 1.5), (13, 91, 1.0), (1, 1, 7.0)],
 )
 def test_deployment_frequency_is_deployments_per_week_of_the_window(count, days, per_week):
     end = START + timedelta(days=days - 1)
@@ -331,9 +352,9 @@ def test_failures_without_incidents_count_by_their_status():
     ("incidents", "failed"),
     [
         ([incident("i", at(4), at(4, 13), deployment_id="d1")], 2),
-        # Whenever the incident opened, even after the window, and resolved or not.
+        # Whenever the incident opened after it, even after the window, resolved or not.
         ([incident("i", at(20), deployment_id="d1")], 2),
-        ([incident("i", at(-20), at(-19), deployment_id="d1")], 2),
+        ([incident("i", at(3, 13), deployment_id="d1")], 2),
         # A deployment is one failure however many incidents name it, and whatever its status.
         (
             [
@@ -458,7 +479,6 @@ def test_rework_outside_production_or_the_window_does_not_count():
         (3, 91, "Medium"),  # 3 in 13 weeks is 12 in 52
         (2, 91, "Low"),
         (11, 364, "Low"),
-        (0, 7, "Low"),
     ],
 )
 def test_deployment_frequency_levels(count, days, expected):
@@ -647,12 +667,31 @@ def test_a_deployment_sent_again_as_failed_or_later_moves_its_changes():
     assert measure_team(team, START, END, DORA).changes_measured == 0
 
 
-def test_a_change_sent_again_with_another_commit_time_or_deployment_is_measured_anew():
+def test_a_change_sent_again_is_measured_anew_but_keeps_the_deployment_that_shipped_it():
     team = Team.objects.create(name="Moved", slug="moved")
     store(team, "deployments", [deploy("d0", at(3)), deploy("d1", at(5))])
     store(team, "changes", [change("c", at(3, 10), "d0")])
     assert measure_team(team, START, END, DORA).lead_time_hours_median == 2.0
     store(team, "changes", [change("c", at(3, 11), "d0")])
     assert measure_team(team, START, END, DORA).lead_time_hours_median == 1.0
-    store(team, "changes", [change("c", at(3, 11), "")])
-    assert measure_team(team, START, END, DORA).changes_measured == 0
+    # A later report naming another deployment, or none, does not move it.
+    for other in ("d1", ""):
+        store(team, "changes", [change("c", at(3, 11), other)])
+        assert measure_team(team, START, END, DORA).lead_time_hours_median == 1.0
+    assert ChangeRow.objects.get(team=team).deployment_id == "d0"
+
+
+def test_a_change_that_only_a_failed_deployment_named_moves_to_the_one_that_shipped_it():
+    team = Team.objects.create(name="Retried", slug="retried")
+    store(team, "deployments", [deploy("d0", at(3), "failure"), deploy("d1", at(5))])
+    store(team, "changes", [change("c", at(3, 10), "d0")])
+    assert measure_team(team, START, END, DORA).changes_measured == 0  # not shipped
+    store(team, "changes", [change("c", at(3, 10), "d1")])
+    assert measure_team(team, START, END, DORA).lead_time_hours_median == 50.0
+
+
+def test_an_incident_sent_before_a_later_deployment_it_names_fails_nothing():
+    team = Team.objects.create(name="Early", slug="early")
+    store(team, "incidents", [incident("i", at(2), at(3), deployment_id="d1")])
+    store(team, "deployments", [deploy("d1", at(4))])
+    assert measure_team(team, START, END, DORA).failed_deployments == 0

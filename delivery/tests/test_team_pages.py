@@ -41,7 +41,9 @@ def test_the_headline_question_shows_what_the_data_says_and_follows_new_data(
     recent_history(team)  # 3 deployments a week for 12 weeks
     page = client.get(first_step).content.decode()
     headline = page.split("<fieldset")[1]  # the step's first question: deployment frequency
-    assert "Your data" in headline and "2.8 deployments a week" in headline
+    # Over the days since the first deployment, not the whole 91-day window.
+    assert "Your data" in headline and "3.0 deployments a week" in headline
+    assert "(since the first)" in headline
     assert "level-high" in headline.split("Your data")[1] and "score 4" in headline
     assert "from 36 deployments" in headline
     assert page.count("Your data") == 1  # only the headline question
