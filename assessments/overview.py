@@ -12,13 +12,14 @@ without a value counts as the lowest; ties go by id. By team, results go in name
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 
+from frameworks import key_metrics
 from frameworks.models import Framework
 from frameworks.tree import cached_tree, framework_tree
 from teams.models import Team
@@ -178,23 +179,36 @@ def overview_summary(user, *, framework_id: int | None, frameworks: dict, now) -
     due (four queries, the counts from an index over the latest results; level names from
     the frameworks' trees)."""
     latest = visible_latest(user, framework_id)
-    counts: dict[str, list] = defaultdict(list)
+    maturity: dict[str, Counter] = defaultdict(Counter)
+    delivery: dict[str, Counter] = defaultdict(Counter)
+    order: dict[str, dict[str, int]] = defaultdict(dict)  # level name -> its rank, per label
     old = 0
     grouped = (
         latest.order_by()
-        .values("framework_id", "maturity_level_number")
+        .values("framework_id", "maturity_level_number", "delivery_performance")
         .annotate(n=Count("pk"), old=Count("pk", filter=Q(submitted_at__lt=now - DUE_AFTER)))
-        .values_list("framework_id", "maturity_level_number", "n", "old")
+        .values_list("framework_id", "maturity_level_number", "delivery_performance", "n", "old")
     )
-    for framework, number, n, stale in grouped:
+    for framework, number, performance, n, stale in grouped:
         info = frameworks[framework]
         tree = cached_tree(info["pk"], info["content_version"], info["is_published"])
-        names = {level.level: level.name for level in tree.levels}
-        counts[info["label"]].append((number or 0, names.get(number, "Not scored"), n))
+        name = {level.level: level.name for level in tree.levels}.get(number, "Not scored")
+        maturity[info["label"]][name] += n
+        order[info["label"]][name] = number or 0
+        if performance:
+            delivery[info["label"]][performance] += n
         old += stale
     level_counts = tuple(
-        (framework, tuple((level, n) for _, level, n in sorted(items, key=lambda i: -i[0])))
-        for framework, items in sorted(counts.items())
+        (
+            label,
+            tuple(sorted(counts.items(), key=lambda item: -order[label][item[0]])),
+            tuple(
+                (level, delivery[label][level])
+                for level in reversed(key_metrics.LEVELS)
+                if delivery[label][level]
+            ),
+        )
+        for label, counts in sorted(maturity.items())
     )
     teams = Team.objects.visible_to(user).exclude(pk__in=latest.order_by().values("team_id"))
     without_count = teams.count()

@@ -350,6 +350,14 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
     ]
     delivery = document.get("delivery_performance")
     maturity = document["maturity_level"]
+    # The same classification from the team's data at submission, beside the answered one.
+    measured_delivery = (
+        scoring.delivery_performance(
+            {row["key_metric"]: row["measured"] or key_metrics.UNKNOWN for row in found.values()}
+        )
+        if delivery and found
+        else None
+    )
     return {
         "what_if": None,
         "changed": (),
@@ -358,6 +366,7 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
         "result": document,
         "delivery": delivery,
         "measured": measured,
+        "measured_delivery": measured_delivery,
         "gap_note": level_gap_note(
             maturity["name"] if maturity else None, delivery["level"] if delivery else None
         ),

@@ -144,6 +144,7 @@ def dashboard_assessments(user):
             "answered_count",
             "overall_percent",
             "maturity_level",
+            "delivery_performance",
             "team__name",
             "framework__name",
             "framework__version",

@@ -172,7 +172,9 @@ TEMPLATES = [
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Django's engine renders the admin (and DRF's and drf-spectacular's own pages);
+        # templates/django/ holds our overrides of the admin's.
+        "DIRS": [BASE_DIR / "templates" / "django"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

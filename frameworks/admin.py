@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,7 +25,7 @@ from .services import (
     framework_publish,
     next_version,
 )
-from .tree import load_tree
+from .tree import framework_tree, load_tree
 
 
 def framework_of(obj) -> Framework:
@@ -268,6 +269,25 @@ class FrameworkAdmin(FrameworkContentAdmin):
 
     @admin.action(description="Unpublish the selected frameworks", permissions=["change"])
     def unpublish(self, request, queryset):
+        """Asks first, on a page that names what unpublishing stops (new assessments of
+        the framework) and what it keeps (drafts and results); then unpublishes."""
+        if request.POST.get("confirmed") != "yes":
+            frameworks = list(
+                queryset.filter(is_published=True).annotate(
+                    drafts=Count("assessments", filter=Q(assessments__status="draft"))
+                )
+            )
+            return TemplateResponse(
+                request,
+                "admin/frameworks/framework/unpublish.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Unpublish frameworks?",
+                    "frameworks": frameworks,
+                    "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                    "opts": self.model._meta,
+                },
+            )
         count = queryset.update(is_published=False)  # trees are kept per publication
         messages.success(request, f"{count} framework(s) unpublished.")
 
@@ -487,8 +507,41 @@ class QuestionDomainFilter(admin.SimpleListFilter):
 class ScoreGuidanceInline(LockingInline, admin.TabularInline):
     model = ScoreGuidance
     locked_fields = ("score", "performance_label", "lower_bound", "upper_bound")
-    fields = ["score", "description", "example", "performance_label", "lower_bound", "upper_bound"]
+    fields = [
+        "score",
+        "description",
+        "example",
+        "performance_label",
+        "lower_bound",
+        "upper_bound",
+        "bounds_in_words",
+    ]
+    readonly_fields = ["bounds_in_words"]
     extra = 0
+
+    @admin.display(description="measured values")
+    def bounds_in_words(self, obj):
+        """The bounds as the site's pages say them, in the key metric's unit (the fields
+        hold the exact numbers, such as 0.0384615 deployments a day)."""
+        if obj is None or obj.pk is None or (obj.lower_bound is None and obj.upper_bound is None):
+            return "-"
+        # One question's rows share its key metric: read once per page (inline instances
+        # are made for each request).
+        if getattr(self, "_metric_of", (None, None))[0] != obj.question_id:
+            metric = (
+                Question.objects.filter(pk=obj.question_id)
+                .values_list("gate__domain__key_metric", flat=True)
+                .first()
+            )
+            self._metric_of = (obj.question_id, metric)
+        metric = self._metric_of[1]
+        if metric not in key_metrics.BY_CODE:
+            return "bounds, but the domain names no key metric"
+        bucket = key_metrics.Bucket(
+            obj.score, obj.performance_label, obj.lower_bound, obj.upper_bound
+        )
+        return f"{key_metrics.range_text(metric, bucket)} {key_metrics.BY_CODE[metric].unit}"
+
     max_num = 6
     ordering = ["score"]
 
@@ -554,7 +607,11 @@ class QuestionAdmin(FrameworkContentAdmin):
 
     @admin.display(description="#", ordering="gate__domain__position")
     def number_label(self, obj):
-        return f"{obj.gate.domain.position}.{obj.gate.position}.{obj.position}"
+        """The question's number as the site's pages show it (Q1, Q2, ... in reading order
+        across the framework), from the framework's kept tree."""
+        numbers = {q.id: q.number for q in framework_tree(obj.gate.domain.framework).questions}
+        number = numbers.get(obj.pk)
+        return f"Q{number}" if number else "-"
 
     @admin.display(description="domain", ordering="gate__domain__position")
     def domain_name(self, obj):

@@ -127,7 +127,23 @@ def test_a_save_keeps_the_newer_answer_and_says_who_changed_it(
     assert (saved.score, saved.updated_by) == (5, teammate)
     text = response.content.decode()
     assert "Q1 Topic 1.1 was changed by tom" in text
-    assert "Yours was: score 1; notes: my view." in text
+    # Theirs stays; mine is shown beside it, with one click to use it instead.
+    assert "<strong>Your answer was not saved:</strong> score 1; notes: “my view”." in text
+    assert f'name="use-mine" value="{page1[0].pk}"' in text
+    assert client.get(url(draft)).content.decode().count("Use mine instead") == 1  # kept
+    page = page_data(page1, {page1[0].pk: saved})
+    page.update(
+        {
+            f"mine-q{page1[0].pk}-choice": "1",
+            f"mine-q{page1[0].pk}-reason": "",
+            f"mine-q{page1[0].pk}-notes": "my view",
+            "use-mine": str(page1[0].pk),
+        }
+    )
+    applied = client.post(url(draft), page, follow=True)
+    saved.refresh_from_db()
+    assert (saved.score, saved.notes, saved.updated_by) == (1, "my view", member)
+    assert "Use mine instead" not in applied.content.decode()  # answered: no longer offered
 
 
 def test_not_applicable_without_a_reason_is_refused_and_nothing_is_saved(
@@ -139,6 +155,8 @@ def test_not_applicable_without_a_reason_is_refused_and_nothing_is_saved(
     text = response.content.decode()
     assert "Say in a few words why this question does not apply." in text
     assert "Nothing was saved" in text
+    # The list at the top links to the field to correct.
+    assert f'href="#q{page1[1].pk}-reason">Q2 ' in text
     assert 'value="3" checked' in text  # what the user chose is still on the page
     assert not Answer.objects.exists()
 

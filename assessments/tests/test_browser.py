@@ -375,6 +375,7 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
         pages = [
             reverse("assessments:dashboard"),
             reverse("assessments:results", args=[newer.pk]),
+            reverse("assessments:summary", args=[newer.pk]),
             reverse("assessments:compare") + f"?a={older.pk}&b={newer.pk}",
             reverse("assessments:team_detail", args=[team.slug]),
             reverse("assessments:overview"),
@@ -390,17 +391,25 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
             )
             assert overflow <= 0, (path, overflow)
             # List tables are stacked cards: every cell, each key column's included, is in
-            # view, none in a box that scrolls sideways.
-            assert page.locator("table.table-stack tbody td[data-label]").count(), path
+            # view, none in a box that scrolls sideways (the one-page summary has none).
+            if "/summary/" not in path:
+                assert page.locator("table.table-stack tbody td[data-label]").count(), path
             hidden = page.evaluate(STACKED_CELLS_OUT_OF_VIEW)
             assert not hidden, (path, hidden)
             for region in page.locator(".table-responsive, .chart").all():
                 assert region.get_attribute("tabindex") == "0", path
                 assert region.get_attribute("aria-label"), path
-            for svg in page.locator(".chart svg").all():
+            # A phone shows each chart's compact drawing, whose 12-unit text stays 11 px
+            # or more, and none of the wide one; a legend's swatches stay swatches.
+            for svg in page.locator(".chart > svg.chart-compact").all():
                 scale = svg.evaluate(
                     "s => s.getBoundingClientRect().width / s.viewBox.baseVal.width"
                 )
                 assert 12 * scale >= 11, (path, scale)
+            for svg in page.locator(".chart > svg.chart-wide").all():
+                assert not svg.is_visible(), path
+            for swatch in page.locator(".chart .legend-swatch").all():
+                box = swatch.bounding_box()
+                assert box["width"] <= 16 and box["height"] <= 16, (path, box)
     finally:
         context.close()

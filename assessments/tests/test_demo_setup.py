@@ -28,12 +28,29 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
     assert users.get(username="demo").teams.get().name == "Demo Team"
     assert users.get(username="staff").check_password("dora-demo")
     assert users.get(username="staff").is_staff
-    submitted = Assessment.objects.submitted().order_by("submitted_at")
+    demo_team = users.get(username="demo").teams.get()
+    submitted = Assessment.objects.submitted().filter(team=demo_team).order_by("submitted_at")
     assert [a.maturity_level for a in submitted] == ["Low", "Medium", "Medium"]
     assert (
         submitted[0].overall_percent < submitted[1].overall_percent < submitted[2].overall_percent
     )
     assert Assessment.objects.filter(status="draft").count() == 1
+    # The organisation's other teams, with histories of their own, for the overview.
+    from teams.models import Team
+
+    assert sorted(Team.objects.values_list("name", flat=True)) == [
+        "Demo Team",
+        "Mobile",
+        "Payments",
+        "Search",
+    ]
+    by_team = {
+        name: Assessment.objects.submitted().filter(team__name=name).count()
+        for name in ("Payments", "Search", "Mobile")
+    }
+    assert by_team == {"Payments": 3, "Search": 2, "Mobile": 0}
+    assert not users.get(username="demo-payments").has_usable_password()
+    assert "the organisation has 4 teams" in out.getvalue()
     # Half a year of delivery data, measured High for frequency over the last 91 days.
     from django.utils import timezone
 
@@ -47,7 +64,7 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
     data = measure(team, *default_window(timezone.now().date()), buckets_of(dora))
     assert data.levels["deployment_frequency"] == "High" and data.incidents_resolved >= 1
     call_command("demo_setup", password="another-one", stdout=StringIO(), **local())
-    assert Assessment.objects.count() == 4
+    assert Assessment.objects.count() == 4 + 5  # nothing made twice
     assert Deployment.objects.filter(team=team).count() == rows
     assert users.get(username="demo").check_password("another-one")
 

@@ -122,7 +122,7 @@ def test_unpublishing_from_a_filtered_admin_list_shows_at_once(
     listing = reverse("admin:frameworks_framework_changelist") + "?is_published__exact=1"
     response = client.post(
         listing,
-        {"action": "unpublish", "_selected_action": [framework.pk], "index": 0},
+        {"action": "unpublish", "_selected_action": [framework.pk], "index": 0, "confirmed": "yes"},
         follow=True,
     )
     assert "1 framework(s) unpublished." in response.content.decode()

@@ -311,7 +311,7 @@ def test_the_overview_lists_each_teams_latest_result_and_marks_due_teams(
     assert summary.without_count == 1
     assert ">Idle</a>" in response.content.decode().split("without a submitted assessment")[1]
     assert response.context["level_counts"] == (
-        ("Test Framework 1.0", (("Elite", 1), ("High", 1))),
+        ("Test Framework 1.0", (("Elite", 1), ("High", 1)), ()),  # no key metrics: no delivery
     )
     assert response.context["due_count"] == 2
 

@@ -146,7 +146,8 @@ def test_a_member_who_is_a_superuser_writes_their_own_team_only(
 def run_action(client, action, framework):
     return client.post(
         reverse("admin:frameworks_framework_changelist"),
-        {"action": action, "_selected_action": [framework.pk], "index": 0},
+        # "confirmed": the answer to the page that asks before unpublishing
+        {"action": action, "_selected_action": [framework.pk], "index": 0, "confirmed": "yes"},
     )
 
 

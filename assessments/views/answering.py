@@ -14,7 +14,14 @@ from frameworks.params import id_param
 from frameworks.tree import FrameworkTree, framework_tree
 
 from .. import progress
-from ..forms import AnswerPageForm, StartForm, answer_choice, answer_state, question_limits
+from ..forms import (
+    NOT_APPLICABLE,
+    AnswerPageForm,
+    StartForm,
+    answer_choice,
+    answer_state,
+    question_limits,
+)
 from ..selectors import (
     answer_contributors,
     answers_by_question,
@@ -79,13 +86,20 @@ def assessment_detail(request, pk):
 
 
 def question_fields(
-    gate, answers: dict, form, previous: dict | None = None, evidence: dict | None = None
+    gate,
+    answers: dict,
+    form,
+    previous: dict | None = None,
+    evidence: dict | None = None,
+    mine: dict | None = None,
 ) -> list[dict]:
     """What each question of the page shows: the saved answer, or what was just posted
-    (with its errors), who changed it last, the team's answer last time, and for a key
-    metric's headline question what the team's delivery data says."""
+    (with its errors), who changed it last, the team's answer last time, for a key
+    metric's headline question what the team's delivery data says, and the user's own
+    answer that a teammate's save kept out (`mine`, by question id)."""
     previous = previous or {}
     evidence = evidence or {}
+    mine = mine or {}
     fields = []
     for q in gate.questions:
         answer = answers.get(q.id)
@@ -118,6 +132,7 @@ def question_fields(
                 "last_changed": changed,
                 "previous": previous.get(q.id),
                 "evidence": evidence.get(q.id),
+                "mine": mine.get(str(q.id)),
             }
         )
     return fields
@@ -146,28 +161,66 @@ def step_evidence(assessment, tree: FrameworkTree, gate) -> dict:
     return {qid: {**found["metrics"][code], **window} for qid, code in headlines.items()}
 
 
-def _report_save(request, tree: FrameworkTree, outcome) -> None:
+def save_problems(gate, form) -> list[dict]:
+    """A refused save's problems, each with the question and the field to jump to, for the
+    list at the top of the page."""
+    if form is None:
+        return []
+    problems = []
+    for q in gate.questions:
+        for part in ("choice", "reason", "notes", "state"):
+            for error in form.errors.get(f"q{q.id}-{part}", []):
+                target = f"q{q.id}-{part}" if part in ("reason", "notes") else f"q{q.id}"
+                problems.append({"question": q, "target": target, "message": str(error)})
+    return problems
+
+
+def _kept_out_key(assessment) -> str:
+    return f"kept-out-{assessment.pk}"
+
+
+def _report_save(request, assessment, tree: FrameworkTree, gate, outcome) -> None:
+    """Say what was saved; for each answer a teammate had changed meanwhile, say so and keep
+    the user's own answer in the session, so that the step shows it beside theirs with a
+    button to use it (nothing the user typed is lost)."""
     if outcome.saved:
         count = len(outcome.saved)
         messages.success(request, f"Saved {count} answer{'s' if count != 1 else ''}.")
     by_id = {q.id: q for q in tree.questions}
+    kept_out = {}
     for conflict in outcome.conflicts:
         question = by_id[conflict.question_id]
         yours = conflict.yours
         if yours.not_applicable:
-            value = f"not applicable ({yours.not_applicable_reason})"
+            choice, value = NOT_APPLICABLE, f"not applicable ({yours.not_applicable_reason})"
         elif yours.score is None:
-            value = "no score"
+            choice, value = "", "no score"
         else:
-            value = f"score {yours.score}"
-        if yours.notes:
-            value += f"; notes: {yours.notes}"
+            choice, value = str(yours.score), f"score {yours.score}"
         when = timezone.localtime(conflict.changed_at).strftime("%H:%M on %d %b")
+        kept_out[str(question.id)] = {
+            "choice": choice,
+            "reason": yours.not_applicable_reason,
+            "notes": yours.notes,
+            "value": value,
+            "by": str(conflict.changed_by),
+            "when": when,
+        }
         messages.warning(
             request,
             f"Q{question.number} {question.topic} was changed by {conflict.changed_by} at "
-            f"{when}, after you opened this page, so their answer is kept. Yours was: {value}.",
+            f"{when}, after you opened this page, so their answer is kept. Yours ({value}) "
+            "is shown beside it, to use with one click.",
         )
+    # What was kept out before on this step has been seen, and answered by this save.
+    earlier = request.session.get(_kept_out_key(assessment), {})
+    for question in gate.questions:
+        earlier.pop(str(question.id), None)
+    kept_out = {**earlier, **kept_out}
+    if kept_out:
+        request.session[_kept_out_key(assessment)] = kept_out
+    else:
+        request.session.pop(_kept_out_key(assessment), None)
 
 
 def _after_save(assessment, step: int, step_count: int, go: str, saved: list[int]):
@@ -197,7 +250,14 @@ def answer(request, pk, step):
         if not assessment.is_draft:
             messages.error(request, str(AssessmentNotDraft(assessment)) + " Nothing was changed.")
             return redirect("assessments:results", assessment.pk)
-        form = AnswerPageForm(gate.questions, request.POST)
+        data = request.POST
+        if (mine := id_param(data.get("use-mine"))) is not None:
+            # "Use mine": the answer a teammate's save kept out replaces that question's
+            # fields (they come with the page, beside the question); the rest is as sent.
+            data = data.copy()
+            for part in ("choice", "reason", "notes"):
+                data[f"q{mine}-{part}"] = data.get(f"mine-q{mine}-{part}", "")
+        form = AnswerPageForm(gate.questions, data)
         if form.is_valid():
             changes = form.changes()
             try:
@@ -205,7 +265,7 @@ def answer(request, pk, step):
             except AssessmentNotDraft as refused:
                 messages.error(request, f"{refused} Nothing was changed.")
                 return redirect("assessments:results", assessment.pk)
-            _report_save(request, tree, outcome)
+            _report_save(request, assessment, tree, gate, outcome)
             return _after_save(
                 assessment,
                 step,
@@ -213,12 +273,13 @@ def answer(request, pk, step):
                 request.POST.get("go", "save"),
                 [change.question_id for change in changes],
             )
-        messages.error(request, "Nothing was saved: please correct the answers marked below.")
     read_only = not (assessment.is_draft and assessment.user_may_change)
     answers = answers_by_question(assessment)
     previous = None
     if assessment.is_draft:
         previous = previous_answers(assessment, (q.id for q in gate.questions))
+    # Answers of this user that a teammate's save kept out: shown until the step is saved.
+    mine = request.session.get(_kept_out_key(assessment)) if not read_only else None
     return render(
         request,
         "assessments/answer.html",
@@ -231,8 +292,9 @@ def answer(request, pk, step):
             "step_count": len(tree.gates),
             "progress": progress.progress(tree, answers, gate),
             "questions": question_fields(
-                gate, answers, form, previous, step_evidence(assessment, tree, gate)
+                gate, answers, form, previous, step_evidence(assessment, tree, gate), mine
             ),
+            "problems": save_problems(gate, form),
             "limits": question_limits(),
             "read_only": read_only,
             "nav": "dashboard",

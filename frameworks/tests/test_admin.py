@@ -149,6 +149,23 @@ def test_the_publish_action_refuses_a_broken_framework(staff_client):
     assert "was not published" in response.content.decode()
 
 
+def test_unpublishing_asks_first_and_says_what_it_stops(staff_client):
+    framework = make_framework(slug="live", name="Live")
+    url = reverse("admin:frameworks_framework_changelist")
+    asked = staff_client.post(url, {"action": "unpublish", "_selected_action": [framework.pk]})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Yes, unpublish" in page
+    assert "no team can start a new assessment" in page
+    assert Framework.objects.get(pk=framework.pk).is_published  # nothing changed yet
+    done = staff_client.post(
+        url,
+        {"action": "unpublish", "_selected_action": [framework.pk], "confirmed": "yes"},
+        follow=True,
+    )
+    assert "1 framework(s) unpublished." in done.content.decode()
+    assert not Framework.objects.get(pk=framework.pk).is_published
+
+
 def test_readable_names_for_every_model():
     framework = make_framework(name="Alpha", version="2.1")
     domain = framework.domains.get(position=1)
@@ -200,3 +217,12 @@ def test_staff_link_a_question_to_the_key_metrics_it_drives(staff_client):
     assert staff_client.post(url, data).status_code == 200  # refused with the form again
     question.refresh_from_db()
     assert question.key_metrics == ["lead_time", "time_to_restore"]
+
+
+def test_the_admin_numbers_questions_as_the_site_does_and_greets_in_plain_case(staff_client):
+    framework = make_framework()
+    page = staff_client.get(
+        reverse("admin:frameworks_question_changelist") + f"?framework={framework.pk}"
+    ).content.decode()
+    assert ">Q1</a>" in page and ">Q2</a>" in page and "1.1.1" not in page
+    assert "/static/css/admin.css" in page  # #user-tools { text-transform: none; }

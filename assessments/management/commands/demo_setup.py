@@ -16,7 +16,15 @@ from frameworks.tree import framework_tree
 from teams.models import Membership, Team
 
 DEMO_TEAM = ("Demo Team", "demo-team")
-DEMO_USERS = ("demo", "staff")
+# Other teams of the demo organisation, so that the overview and the organisation's pages
+# show something real: (name, slug, its one member's user name, (months ago, typical score)
+# of each submitted DORA assessment). Their members cannot sign in (no usable password).
+OTHER_TEAMS = (
+    ("Payments", "demo-payments", "demo-payments", ((8, 3.2), (4, 3.6), (1, 4.1))),
+    ("Search", "demo-search", "demo-search", ((10, 1.4), (2, 1.9))),
+    ("Mobile", "demo-mobile", "demo-mobile", ()),
+)
+DEMO_USERS = ("demo", "staff", *(user for _, _, user, _ in OTHER_TEAMS))
 
 
 class Command(BaseCommand):
@@ -84,11 +92,54 @@ class Command(BaseCommand):
         if not no_examples and not team.assessments.exists():
             self.add_examples(team, member)
             self.add_delivery_examples(team)
+        if not no_examples:
+            self.add_other_teams()
         self.stdout.write(
             "\nDemo logins:\n"
             f"  team member:  demo / {password}   (member of {team.name})\n"
             f"  staff:        staff / {password}  (edits frameworks, teams and users in /admin/)\n"
+            f"  (the organisation has {Team.objects.count()} teams: staff see them all on the "
+            "overview)\n"
         )
+
+    def add_other_teams(self):
+        """The demo organisation's other teams, each with its own history, made once."""
+        framework = Framework.objects.published().filter(slug="dora").order_by("-version").first()
+        if framework is None:
+            return
+        questions = framework_tree(framework).questions
+        User = get_user_model()
+        rng = random.Random(7)
+        now = timezone.now()
+        for name, slug, username, history in OTHER_TEAMS:
+            team, created = Team.objects.get_or_create(slug=slug, defaults={"name": name})
+            if not created:
+                continue
+            member = User.objects.create_user(username=username, first_name=name, last_name="Lead")
+            member.set_unusable_password()
+            member.save()
+            Membership.objects.create(team=team, user=member)
+            for months_ago, typical in history:
+                when = now - timedelta(days=30 * months_ago)
+                assessment = assessment_start(
+                    user=member,
+                    team=team,
+                    framework=framework,
+                    title=f"DORA check – {name} – {timezone.localtime(when):%B %Y}",
+                )
+                scores = [max(0, min(5, round(rng.gauss(typical, 0.8)))) for _ in questions]
+                answers_save(
+                    assessment=assessment,
+                    user=member,
+                    changes=[
+                        AnswerInput(question.id, score, False, "", "", 0)
+                        for question, score in zip(questions, scores, strict=True)
+                    ],
+                )
+                assessment_submit(assessment=assessment, user=member)
+                Assessment.objects.filter(pk=assessment.pk).update(
+                    created_at=when, updated_at=when, submitted_at=when
+                )
 
     def add_delivery_examples(self, team):
         """Half a year of the team's deployments, the changes they shipped and the incidents
