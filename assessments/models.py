@@ -137,6 +137,17 @@ class Assessment(models.Model):
             models.Index(
                 fields=["delivery_rank"], condition=Q(is_latest=True), name="latest_by_delivery"
             ),
+            # The overview's level counts, read from the index alone (overview_summary).
+            models.Index(
+                fields=[
+                    "framework",
+                    "maturity_level_number",
+                    "delivery_performance",
+                    "submitted_at",
+                ],
+                condition=Q(is_latest=True),
+                name="latest_counts",
+            ),
         ]
 
     def __str__(self):

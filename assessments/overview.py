@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 
 from frameworks import key_metrics
@@ -210,11 +210,20 @@ def overview_summary(user, *, framework_id: int | None, frameworks: dict, now) -
         )
         for label, counts in sorted(maturity.items())
     )
-    teams = Team.objects.visible_to(user).exclude(pk__in=latest.order_by().values("team_id"))
+    # Each team looks its latest result up in the (team, framework) index: a seek a team.
+    teams = Team.objects.visible_to(user).filter(
+        ~Exists(latest.order_by().filter(team=OuterRef("pk")))
+    )
     without_count = teams.count()
-    without = tuple(
-        TeamRow(row["pk"], row["name"], row["slug"])
-        for row in teams.order_by(Lower("name"), "pk").values("pk", "name", "slug")[:WITHOUT_SHOWN]
+    without = (
+        tuple(
+            TeamRow(row["pk"], row["name"], row["slug"])
+            for row in teams.order_by(Lower("name"), "pk").values("pk", "name", "slug")[
+                :WITHOUT_SHOWN
+            ]
+        )
+        if without_count
+        else ()
     )
     return Summary(
         level_counts=level_counts,
