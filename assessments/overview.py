@@ -215,15 +215,10 @@ def overview_summary(user, *, framework_id: int | None, frameworks: dict, now) -
         ~Exists(latest.order_by().filter(team=OuterRef("pk")))
     )
     without_count = teams.count()
-    without = (
-        tuple(
-            TeamRow(row["pk"], row["name"], row["slug"])
-            for row in teams.order_by(Lower("name"), "pk").values("pk", "name", "slug")[
-                :WITHOUT_SHOWN
-            ]
-        )
-        if without_count
-        else ()
+    # Read whether or not there are any, so that the page's queries do not depend on data.
+    without = tuple(
+        TeamRow(row["pk"], row["name"], row["slug"])
+        for row in teams.order_by(Lower("name"), "pk").values("pk", "name", "slug")[:WITHOUT_SHOWN]
     )
     return Summary(
         level_counts=level_counts,

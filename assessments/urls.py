@@ -19,6 +19,7 @@ urlpatterns = [
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),
     path("teams/<slug:slug>/delivery/", delivery.team_delivery, name="delivery"),
     path("teams/<slug:slug>/delivery/tokens/", delivery.team_tokens, name="tokens"),
+    path("delivery/templates/<str:kind>.csv", delivery.delivery_template, name="delivery_template"),
     path("compare/", compare.compare_view, name="compare"),
     path("compare.json", compare.compare_json, name="compare_json"),
     path("overview/", overview.overview, name="overview"),

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import reads
+from . import metrics, reads
 
 urlpatterns = [
     path("teams/<slug:slug>/", reads.TeamDetailView.as_view(), name="api-team"),
+    path("teams/<slug:slug>/metrics/", metrics.MetricsView.as_view(), name="api-metrics"),
     path("assessments/", reads.AssessmentListView.as_view(), name="api-assessments"),
     path("assessments/<int:pk>/", reads.AssessmentDetailView.as_view(), name="api-assessment"),
     path("assessments/<int:pk>/results/", reads.ResultsView.as_view(), name="api-results"),

@@ -3,15 +3,16 @@ upload for its members, and the team's API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from delivery import metrics
 from delivery.forms import DeliveryUploadForm, TokenForm
-from delivery.imports import MAX_UPLOAD_ROWS, ImportRefused, import_delivery
+from delivery.imports import COLUMNS, MAX_UPLOAD_ROWS, ImportRefused, import_delivery
 from delivery.models import Receipt
 from delivery.selectors import bucket_texts, buckets_of, last_receipts, measure
 from frameworks.params import id_param
@@ -28,6 +29,26 @@ def _content_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+# A template per kind of file: its header row and one example row, which imports as it is.
+TEMPLATE_ROWS = {
+    "deployments": "deploy-2026-11-27-1,web,production,2026-11-27T09:30:00Z,success,false",
+    "changes": "3f2a9c1d,2026-11-26T15:04:00Z,deploy-2026-11-27-1",
+    "incidents": "INC-42,2026-11-27T11:00:00Z,2026-11-27T13:30:00Z,deploy-2026-11-27-1",
+}
+
+
+@require_safe
+@login_required
+def delivery_template(request, kind):
+    """A CSV file to start from: the kind's columns and an example row."""
+    if kind not in TEMPLATE_ROWS:
+        raise Http404("No such kind of delivery data.")
+    text = ",".join(COLUMNS[kind]) + "\n" + TEMPLATE_ROWS[kind] + "\n"
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response
 
 
 @csrf_exempt  # checked by _upload, once the size is known: the check reads the whole body

@@ -5,5 +5,4 @@ from . import views
 urlpatterns = [
     path("teams/<slug:slug>/deployments/", views.DeploymentsView.as_view(), name="api-deployments"),
     path("teams/<slug:slug>/incidents/", views.IncidentsView.as_view(), name="api-incidents"),
-    path("teams/<slug:slug>/metrics/", views.MetricsView.as_view(), name="api-metrics"),
 ]

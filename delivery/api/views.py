@@ -1,11 +1,8 @@
-"""The delivery API: a team's CI reports deployments and incidents; anyone who may read the
-team reads its measured key metrics. Each request is atomic: a list with one bad item
-writes nothing and answers 400 with every item's errors."""
+"""The delivery API: a team's CI reports deployments and incidents. Each request is atomic: a
+list with one bad item writes nothing and answers 400 with every item's errors. (The
+measured key metrics are read at assessments/api/metrics.py, which chooses their buckets
+as the pages do.)"""
 
-import dataclasses
-from datetime import date
-
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -14,15 +11,12 @@ from rest_framework.views import APIView
 
 from teams.api.permissions import team_for, team_token
 
-from .. import metrics
 from ..models import Receipt
-from ..selectors import bounded_framework, buckets_of, measure
 from ..services import CauseAfterIncident, Repeated, Stored, delivery_store
 from .serializers import (
     MAX_CHANGES_PER_REQUEST,
     DeploymentSerializer,
     IncidentSerializer,
-    MetricsSerializer,
 )
 
 MAX_ITEMS = 1000
@@ -173,37 +167,3 @@ class IncidentsView(APIView):
         ]
         _store(request, team, {"incidents": list(enumerate(rows))})
         return Response({"incidents": len(rows)}, status=status.HTTP_201_CREATED)
-
-
-def _day(request, name: str, default: date, today: date) -> date:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: "Give a date as YYYY-MM-DD."}) from None
-    if problem := metrics.out_of_range(day, today):
-        raise ValidationError({name: f"{raw} {problem}."})
-    return day
-
-
-class MetricsView(APIView):
-    @extend_schema(responses=MetricsSerializer)
-    def get(self, request, slug):
-        """The team's measured key metrics for whole UTC days start..end (by default the 91
-        days ending today)."""
-        team = team_for(request, slug, write=False)
-        today = timezone.now().date()
-        first, last = metrics.default_window(today)
-        start, end = _day(request, "start", first, today), _day(request, "end", last, today)
-        if end < start:
-            raise ValidationError({"end": "Is before start."})
-        if (end - start).days > 3660:
-            raise ValidationError({"start": "A window of at most ten years, please."})
-        framework = bounded_framework()
-        data = measure(team, start, end, buckets_of(framework))
-        result = dataclasses.asdict(data)
-        return Response(
-            {"team": team.slug, "levels_from": str(framework) if framework else None, **result}
-        )

@@ -232,11 +232,11 @@ def test_the_metrics_are_counted_afresh_in_the_same_queries_however_much_data(
     for total in (3, 30):
         batch = [deployment(n) for n in range(1, total + 1)]
         post(client, team.slug, "deployments", batch, key)
-        # The token, its last use, the framework whose buckets give levels; the
-        # deployments' counts, those an incident names; the changes' count and middle; the
-        # incidents' count and middle; the team's first deployment. Nothing is kept between
-        # requests: the rows just sent count at once.
-        with django_assert_num_queries(10):
+        # The token, its last use, the team's latest DORA result and the framework whose
+        # buckets give levels; the deployments' counts, those an incident names; the
+        # changes' count and middle; the incidents' count and middle; the team's first
+        # deployment. Nothing is kept between requests: the rows just sent count at once.
+        with django_assert_num_queries(11):
             assert client.get(url, **headers).json()["deployments"] == total
 
 
@@ -288,3 +288,41 @@ def test_an_incident_cannot_name_a_deployment_that_finished_after_it_opened(clie
     assert list(response.json()["errors"]) == ["1"]
     assert "after this incident opened" in response.json()["errors"]["1"]["deployment_id"][0]
     assert not Incident.objects.exists()
+
+
+def test_the_metrics_and_the_delivery_page_use_the_same_buckets(client, team, key, dora):
+    """With a second published DORA version whose frequency bounds differ, the API and the
+    delivery page both rank the team's data with the version of its latest DORA result."""
+    from assessments.tests.make import submitted_assessment
+    from frameworks.models import ScoreGuidance
+    from frameworks.services import content_version_renew, framework_new_version
+
+    newer = framework_new_version(framework=dora, version="1.1")
+    # In 1.1, Elite starts at 2 deployments a week (1.0: 10).
+    ScoreGuidance.objects.filter(
+        question__gate__domain__framework=newer,
+        question__gate__domain__key_metric="deployment_frequency",
+        performance_label="Elite",
+    ).update(lower_bound=2)
+    ScoreGuidance.objects.filter(
+        question__gate__domain__framework=newer,
+        question__gate__domain__key_metric="deployment_frequency",
+        performance_label="High",
+        lower_bound__gte=1,
+    ).update(upper_bound=2)
+    newer.is_published = True
+    newer.save()
+    content_version_renew(framework_ids=[newer.pk])
+    submitted_assessment(team=team, framework=dora, user=team.members.get(), scores=3)
+    now = timezone.now()
+    items = [deployment(n, when=now - timedelta(days=2 * n), changes=0) for n in range(1, 8)]
+    post(client, team.slug, "deployments", items, key)  # 7 over 15 days: 3.3 a week
+    data = client.get(
+        reverse("api-metrics", args=[team.slug]), HTTP_AUTHORIZATION=f"Token {key}"
+    ).json()
+    assert data["levels_from"] == "DORA Metrics Framework 1.0"
+    assert data["levels"]["deployment_frequency"] == "High"  # 1.0's buckets, not 1.1's Elite
+    client.force_login(team.members.get())
+    page = client.get(reverse("assessments:delivery", args=[team.slug])).content.decode()
+    frequency = page.split("Deployment frequency")[1].split("</tr>")[0]
+    assert "level-high" in frequency and "level-elite" not in frequency

@@ -197,3 +197,16 @@ def test_an_upload_past_the_size_limit_is_refused_before_it_is_read(client, team
     assert response.status_code == 413
     assert "the most one upload takes" in response.content.decode()
     assert not Deployment.objects.exists()
+
+
+def test_each_template_file_imports_as_it_is(client, team):
+    client.force_login(team.members.get())
+    files = {}
+    for kind in ("deployments", "changes", "incidents"):
+        response = client.get(reverse("assessments:delivery_template", args=[kind]))
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+        files[kind] = io.BytesIO(response.content)
+    imported = import_delivery(team, files, channel="upload", sender="pat")
+    assert imported.written == {"deployments": 1, "changes": 1, "incidents": 1}
+    assert imported.notes == []
+    assert client.get("/delivery/templates/secrets.csv").status_code == 404
