@@ -199,14 +199,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several people saving at once must never see "database is locked": WAL lets readers
     # run beside the writer, IMMEDIATE takes the write lock when a transaction starts (so a
     # read-then-write transaction cannot deadlock), and the busy timeout makes a writer wait.
-    # Each connection keeps up to 32 MB of the database's pages (SQLite's default is 2 MB),
-    # so that indexes of a larger site stay in memory between queries.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
-            "PRAGMA cache_size=-32000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
         ),
     }
     # Tests use a file, not Django's shared in-memory database: shared-cache memory databases
