@@ -17,16 +17,6 @@ from teams.models import TeamToken
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(db):
-    return make_team("Payments", members=[make_user("pat")])
-
-
-@pytest.fixture
-def key(team):
-    return TeamToken.issue(team=team, name="CI")[1]
-
-
 def deployment(n=1, *, when=None, status="success", changes=1):
     when = when or timezone.now() - timedelta(days=1)
     return {

@@ -8,18 +8,13 @@ import pytest
 from django.urls import reverse
 
 from assessments.evidence import measuring_framework
-from assessments.tests.make import make_team, make_user, submitted_assessment
+from assessments.tests.make import submitted_assessment
 from assessments.tests.test_results import dora_scores
 from delivery.tests.test_imports import recent_history
 from frameworks.models import ScoreGuidance
 from frameworks.services import content_version_renew
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team(db):
-    return make_team("Payments", members=[make_user("pat")])
 
 
 def submit(team, dora, **scores):

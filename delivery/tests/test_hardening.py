@@ -6,24 +6,12 @@ import io
 import pytest
 from django.urls import reverse
 
-from assessments.tests.make import make_team, make_user
 from delivery.imports import ImportRefused, import_delivery
 from delivery.models import Deployment, Incident
 from delivery.tests.test_api import deployment, post
 from teams.api.parsers import MAX_DEPTH
-from teams.models import TeamToken
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team(db):
-    return make_team("Payments", members=[make_user("pat")])
-
-
-@pytest.fixture
-def key(team):
-    return TeamToken.issue(team=team, name="CI")[1]
 
 
 def raw_post(client, slug, body: bytes, key):

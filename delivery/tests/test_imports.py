@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.tests.make import make_team, make_user, make_viewer, submitted_assessment
+from assessments.tests.make import make_user, make_viewer, submitted_assessment
 from assessments.tests.test_results import dora_scores
 from delivery.imports import ImportRefused
 from delivery.imports import import_delivery as _import
@@ -27,11 +27,6 @@ INCIDENTS = "id,opened_at,resolved_at,deployment_id\n"
 
 def csv(text: str) -> io.BytesIO:
     return io.BytesIO(text.encode("utf-8"))
-
-
-@pytest.fixture
-def team(db):
-    return make_team("Payments", members=[make_user("pat")])
 
 
 def import_delivery(team, files):

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.tests.make import make_team, make_user
+from assessments.tests.make import make_user
 from assessments.tests.test_roles import editor, staff_only, superuser, viewer  # noqa: F401
 from delivery.models import Deployment
 
@@ -19,11 +19,6 @@ ITEM = {
     "finished_at": "2026-11-01T10:00:00Z",
     "status": "success",
 }
-
-
-@pytest.fixture
-def team(db):
-    return make_team("Payments", members=[make_user("pat")])
 
 
 def attempt(client, team):

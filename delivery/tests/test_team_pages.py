@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team(db):
-    return make_team("Payments", members=[make_user("pat")])
-
-
-@pytest.fixture
 def member(team):
     return team.members.get()
 
