@@ -384,7 +384,8 @@ def delivery_verdicts(figures: dict) -> dict:
     endpoint = [
         {
             **row,
-            "queries_constant": row["queries_steady"] and row["queries"] == first,
+            # The 400,000 team has no changes or incidents, whose middles then need no read.
+            "queries_constant": row["queries_steady"] and row["queries"] <= first,
             "fast": row["ms_median"] < METRICS_LIMIT_MS,
         }
         for row in figures["metrics"]
@@ -461,9 +462,9 @@ def print_delivery(verdicts: dict) -> list[str]:
             f"{row['changes_measured']:>9}{row['incidents_resolved']:>11}"
             f"{row['ms_median']:>11.1f}{row['ms_min']:>9.1f}{row['queries']:>9}  {verdict}"
         )
-    print("changes, incidents: those the window measured (shipped, resolved). The queries of")
+    print("changes, incidents: those the window measured (shipped, resolved). No team may take")
     print(
-        "every team must equal the smallest team's, and each answer take under "
+        "more queries than the smallest team's, and each answer must take under "
         f"{METRICS_LIMIT_MS} ms."
     )
     print()
