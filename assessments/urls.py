@@ -19,6 +19,12 @@ urlpatterns = [
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),
     path("teams/<slug:slug>/delivery/", delivery.team_delivery, name="delivery"),
     path("teams/<slug:slug>/delivery/tokens/", delivery.team_tokens, name="tokens"),
+    path("teams/<slug:slug>/delivery/data/", delivery.delivery_rows, name="delivery_rows"),
+    path(
+        "teams/<slug:slug>/delivery/arrivals/<int:pk>/withdraw/",
+        delivery.arrival_withdraw_view,
+        name="arrival_withdraw",
+    ),
     path("delivery/templates/<str:kind>.csv", delivery.delivery_template, name="delivery_template"),
     path("compare/", compare.compare_view, name="compare"),
     path("compare.json", compare.compare_json, name="compare_json"),

@@ -146,6 +146,9 @@ class Receipt(models.Model):
     rows = models.PositiveIntegerField()
     sender = models.CharField(max_length=150, help_text="The user, or the team token's name.")
     received_at = models.DateTimeField(default=timezone.now)
+    # A member took the rows this arrival wrote out again (services.arrival_withdraw).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=150, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 

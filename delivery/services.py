@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 
 from .metrics import PRODUCTION, SUCCESS
 from .models import Change, Deployment, Incident, Receipt
@@ -148,3 +149,26 @@ def delivery_store(team, batches: dict, *, channel: str, sender: str) -> Stored:
     if stored.too_early:
         raise CauseAfterIncident(sorted(stored.too_early, key=lambda item: item[0])[:MAX_REPEATS])
     return stored
+
+
+@transaction.atomic
+def arrival_withdraw(*, team, receipt: Receipt, user) -> int:
+    """Take out the rows that one arrival wrote, such as an upload made by mistake: the rows
+    whose last write it was (those it updated included), all or nothing. Changes that a
+    withdrawn deployment had shipped are no longer shipped; the receipt stays, marked
+    withdrawn, so the log says what happened. How many rows went."""
+    model = MODELS[receipt.kind]
+    rows = model.objects.filter(team=team, receipt=receipt)
+    count = rows.count()
+    rows.delete()
+    if model is Deployment:
+        shipping = Deployment.objects.filter(
+            team=team, environment=PRODUCTION, status=SUCCESS
+        ).values("external_id")
+        Change.objects.filter(team=team, shipped_at__isnull=False).exclude(
+            deployment_id__in=shipping
+        ).update(shipped_at=None, lead_time=None)
+    Receipt.objects.filter(pk=receipt.pk).update(
+        withdrawn_at=timezone.now(), withdrawn_by=user.get_username()
+    )
+    return count

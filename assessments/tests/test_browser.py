@@ -382,6 +382,7 @@ def test_on_a_small_phone_nothing_overflows_and_chart_text_stays_readable(
             reverse("assessments:overview_teams"),
             reverse("assessments:team_list"),
             reverse("assessments:delivery", args=[team.slug]),
+            reverse("assessments:delivery_rows", args=[team.slug]) + "?kind=changes",
             reverse("frameworks:list"),
         ]
         for path in pages:

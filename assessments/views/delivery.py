@@ -3,6 +3,7 @@ upload for its members, and the team's API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +16,13 @@ from delivery.forms import DeliveryUploadForm, TokenForm
 from delivery.imports import COLUMNS, MAX_UPLOAD_ROWS, ImportRefused, import_delivery
 from delivery.models import Receipt
 from delivery.selectors import bucket_texts, buckets_of, last_receipts, measure
-from frameworks.params import id_param
+from delivery.services import MODELS, arrival_withdraw
+from frameworks.params import id_param, page_param
 from teams.models import TeamToken
 from teams.selectors import get_team_for
 
 from ..evidence import claimed, claims_against_data, measuring_framework
+from ..pagination import links
 
 MAX_UPLOAD_BYTES = 5 * 2**20  # MAX_UPLOAD_ROWS rows of the longest ids fit, with room
 
@@ -29,6 +32,83 @@ def _content_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+# The stored rows page: each kind's columns, newest first, a page at a time.
+ROW_FIELDS = {
+    "deployments": ("external_id", "service", "environment", "finished_at", "status", "rework"),
+    "changes": ("external_id", "committed_at", "deployment_id", "lead_time"),
+    "incidents": ("external_id", "opened_at", "resolved_at", "deployment_id"),
+}
+ROW_ORDER = {"deployments": "-finished_at", "changes": "-committed_at", "incidents": "-opened_at"}
+ROWS_PAGE = 50
+ARRIVALS_SHOWN = 20
+
+
+@require_safe
+@login_required
+def delivery_rows(request, slug):
+    """The team's stored delivery data, one kind a page at a time, and its latest arrivals,
+    which members may withdraw; for anyone who may read the team."""
+    team = get_team_for(request.user, slug)
+    kind = request.GET.get("kind")
+    kind = kind if kind in ROW_FIELDS else "deployments"
+    rows = (
+        MODELS[kind]
+        .objects.filter(team=team)
+        .order_by(ROW_ORDER[kind], "-pk")
+        .values(*ROW_FIELDS[kind])
+    )
+    page = Paginator(rows, ROWS_PAGE).get_page(page_param(request.GET.get("page")))
+    return render(
+        request,
+        "assessments/delivery_rows.html",
+        {
+            "team": team,
+            "member": team.user_may_change,
+            "kind": kind,
+            "kinds": list(ROW_FIELDS),
+            "page": page,
+            "rows": list(page.object_list),
+            "links": links(page, f"kind={kind}&"),
+            "arrivals": Receipt.objects.filter(team=team).order_by("-received_at", "-pk")[
+                :ARRIVALS_SHOWN
+            ],
+            "nav": "teams",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def arrival_withdraw_view(request, slug, pk):
+    """Withdraw one arrival of the team's data (an upload made by mistake): a page that asks
+    first, then the rows go. Members only; the arrival must be the team's (else 404)."""
+    team = get_team_for(request.user, slug)
+    receipt = Receipt.objects.filter(team=team, pk=pk).first()
+    if receipt is None:
+        raise Http404("No such arrival of this team's data.")
+    back = reverse("assessments:delivery_rows", args=[team.slug]) + f"?kind={receipt.kind}"
+    if not team.user_may_change:
+        messages.error(request, f"Only members of {team} can withdraw its delivery data.")
+        return redirect(back)
+    if receipt.withdrawn_at is not None:
+        messages.info(request, "That arrival was withdrawn already.")
+        return redirect(back)
+    if request.method == "POST":
+        count = arrival_withdraw(team=team, receipt=receipt, user=request.user)
+        messages.success(
+            request,
+            f"Withdrew {count} {receipt.kind} that the {receipt.get_channel_display()} of "
+            f"{timezone.localtime(receipt.received_at):%d %b %Y %H:%M} wrote.",
+        )
+        return redirect(back)
+    count = MODELS[receipt.kind].objects.filter(team=team, receipt=receipt).count()
+    return render(
+        request,
+        "assessments/delivery_withdraw.html",
+        {"team": team, "receipt": receipt, "count": count, "back": back, "nav": "teams"},
+    )
 
 
 # A template per kind of file: its header row and one example row, which imports as it is.

@@ -210,3 +210,51 @@ def test_staff_see_delivery_rows_in_the_admin_but_cannot_write_them(client, team
     delete = reverse("admin:delivery_deployment_delete", args=[deployment.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Deployment.objects.filter(pk=deployment.pk).exists()
+
+
+def test_readers_page_through_the_stored_rows_and_members_withdraw_an_arrival(client, team):
+    from delivery.models import Change
+    from delivery.tests.test_imports import DEPLOYMENTS, csv, import_delivery
+
+    recent_history(team, weeks=20)  # 60 deployments: two pages of 50
+    mistake = "\n".join(
+        f"m{n},api,production,{(timezone.now() - timezone.timedelta(hours=n + 1)).isoformat()},"
+        "success,false"
+        for n in range(3)
+    )
+    import_delivery(team, {"deployments": csv(DEPLOYMENTS + mistake + "\n")})
+    wrong = Receipt.objects.filter(team=team, kind="deployments").latest("pk")
+    rows = reverse("assessments:delivery_rows", args=[team.slug])
+
+    client.force_login(make_viewer("vera"))  # reads every team, belongs to none
+    page = client.get(rows)
+    assert page.status_code == 200 and "63 deployments, newest first" in page.content.decode()
+    assert "Page 1 of 2" in page.content.decode()
+    assert "<code>d59</code>" in client.get(rows + "?kind=deployments&page=2").content.decode()
+    assert "120 changes" in client.get(rows + "?kind=changes").content.decode()
+    assert "Withdraw…" not in page.content.decode()
+    withdraw = reverse("assessments:arrival_withdraw", args=[team.slug, wrong.pk])
+    assert client.post(withdraw).status_code == 302  # refused: not a member
+    assert Deployment.objects.filter(team=team).count() == 63
+
+    client.force_login(team.members.get())
+    asked = client.get(withdraw).content.decode()
+    assert "Withdraw 3 deployments" in asked  # asks first, saying what goes
+    done = client.post(withdraw, follow=True).content.decode()
+    assert "Withdrew 3 deployments" in done and "withdrawn" in done
+    assert Deployment.objects.filter(team=team).count() == 60
+    assert not Deployment.objects.filter(external_id__startswith="m").exists()
+    wrong.refresh_from_db()
+    assert wrong.withdrawn_at is not None and wrong.withdrawn_by == "pat"
+
+    # Withdrawing the history's deployments leaves their changes unshipped.
+    history = Receipt.objects.filter(team=team, kind="deployments").earliest("pk")
+    client.post(reverse("assessments:arrival_withdraw", args=[team.slug, history.pk]))
+    assert not Deployment.objects.filter(team=team).exists()
+    assert not Change.objects.filter(team=team, shipped_at__isnull=False).exists()
+    other = make_team("Search", members=[make_user("sam")])
+    theirs = Receipt.objects.create(team=other, kind="deployments", channel="api", rows=0)
+    assert (
+        client.get(reverse("assessments:arrival_withdraw", args=[team.slug, theirs.pk])).status_code
+        == 404
+    )
