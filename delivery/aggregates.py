@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, date, timedelta
 
 from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
 
 from . import metrics
 from .models import Change, Deployment, Incident
@@ -69,11 +69,17 @@ def _production(team):
 
 
 def _deployment_counts() -> dict:
-    """The counts of production deployments: all, failed by their status, rework."""
+    """The counts of production deployments: all, failed by their status, rework, and the
+    UTC days with at least one successful one (deployment days)."""
     return {
         "deployments": Count("pk"),
         "failures": Count("pk", filter=Q(status=metrics.FAILURE)),
         "reworked": Count("pk", filter=Q(rework=True)),
+        "days": Count(
+            TruncDate("finished_at", tzinfo=UTC),
+            distinct=True,
+            filter=Q(status=metrics.SUCCESS),
+        ),
     }
 
 
@@ -129,6 +135,7 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
         end=end,
         measured_from=metrics.measured_from(start, end, _first_day(team)),
         deployments=totals["deployments"],
+        deployment_days=totals["days"],
         failed_deployments=totals["failures"] + caused,
         reworked=totals["reworked"],
         changes_measured=changes_measured,
@@ -192,6 +199,7 @@ def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts
                 end=end,
                 measured_from=counted_from,
                 deployments=totals.get("deployments", 0),
+                deployment_days=totals.get("days", 0),
                 failed_deployments=totals.get("failures", 0) + caused.get(i, 0),
                 reworked=totals.get("reworked", 0),
                 changes_measured=changes_measured,

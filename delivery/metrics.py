@@ -86,6 +86,9 @@ class Counts:
     # days without deployments); None when the team had none by the window's end.
     measured_from: date | None
     deployments: int  # production deployments finished in the window
+    # UTC days in the window with at least one successful production deployment, as DevLake
+    # and Four Keys count them: a burst of eleven every Monday is one deployment day a week.
+    deployment_days: int
     failed_deployments: int  # of those, failed or named by an incident
     reworked: int  # of those, rework
     changes_measured: int  # changes with a lead time above zero, shipped in the window
@@ -104,6 +107,8 @@ class Metrics:
     measured_days: int  # the days from measured_from to end: what the frequency is over
     deployments: int
     deployment_frequency_per_week: float | None
+    deployment_days: int  # Counts.deployment_days
+    deployment_days_per_week: float | None
     lead_time_hours_median: float | None
     changes_measured: int
     change_failure_rate: float | None  # a fraction 0..1
@@ -141,7 +146,7 @@ def level(metric: str, value: float | None, buckets: Buckets) -> str | None:
 def nothing_measured(start: date, end: date) -> Counts:
     """A window before the team's first production deployment: no value has anything to
     stand on, not even a frequency of zero."""
-    return Counts(start, end, None, 0, 0, 0, 0, None, 0, None)
+    return Counts(start, end, None, 0, 0, 0, 0, 0, None, 0, None)
 
 
 def measured_from(start: date, end: date, first: date | None) -> date | None:
@@ -168,6 +173,7 @@ def summarise(counts: Counts, buckets: Buckets) -> Metrics:
     count = counts.deployments
     days = (counts.end - counts.measured_from).days + 1 if counts.measured_from else 0
     frequency = count * 7 / days if days > 0 else None
+    days_per_week = counts.deployment_days * 7 / days if days > 0 else None
     failure_rate = counts.failed_deployments / count if count else None
     rework_rate = counts.reworked / count if count else None
     lead_time = counts.lead_time_hours_median
@@ -188,6 +194,8 @@ def summarise(counts: Counts, buckets: Buckets) -> Metrics:
         measured_days=max(days, 0),
         deployments=count,
         deployment_frequency_per_week=frequency,
+        deployment_days=counts.deployment_days,
+        deployment_days_per_week=days_per_week,
         lead_time_hours_median=lead_time,
         changes_measured=counts.changes_measured,
         change_failure_rate=failure_rate,
@@ -221,6 +229,12 @@ def evidence(data: Metrics) -> dict[str, dict]:
             if data.deployment_frequency_per_week is None
             else f"{data.deployment_frequency_per_week:.1f} deployments a week",
             f"from {_count(data.deployments, 'deployment')}"
+            + (
+                f" on {_count(data.deployment_days, 'day')}"
+                f" ({data.deployment_days_per_week:.1f} deployment days a week)"
+                if data.deployment_days and data.deployment_days_per_week is not None
+                else ""
+            )
             + (
                 f" over {_count(data.measured_days, 'day')} (since the first)"
                 if data.measured_from and data.measured_from > data.start

@@ -92,6 +92,10 @@ class MetricsSerializer(serializers.Serializer):
     )
     deployments = serializers.IntegerField()
     deployment_frequency_per_week = serializers.FloatField(allow_null=True)
+    deployment_days = serializers.IntegerField(
+        help_text="UTC days with at least one successful production deployment."
+    )
+    deployment_days_per_week = serializers.FloatField(allow_null=True)
     lead_time_hours_median = serializers.FloatField(allow_null=True)
     changes_measured = serializers.IntegerField()
     change_failure_rate = serializers.FloatField(allow_null=True)

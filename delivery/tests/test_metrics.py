@@ -695,3 +695,22 @@ def test_an_incident_sent_before_a_later_deployment_it_names_fails_nothing():
     store(team, "incidents", [incident("i", at(2), at(3), deployment_id="d1")])
     store(team, "deployments", [deploy("d1", at(4))])
     assert measure_team(team, START, END, DORA).failed_deployments == 0
+
+
+@pytest.mark.parametrize(
+    ("moments", "days", "per_week"),
+    [
+        # Eleven every Monday (1 and 8 January 2024 were Mondays, the window's first day
+        # and the day after it): one deployment day a week, whatever the burst.
+        ([at(1, 9, m) for m in range(11)], 1, 1.0),
+        ([at(d) for d in range(1, 8)], 7, 7.0),  # one a day
+        # Either side of midnight UTC: two days, over the six since the first.
+        ([at(2, 23, 59), at(3, 0, 1)], 2, 14 / 6),
+    ],
+)
+def test_deployment_days_count_utc_days_with_a_successful_deployment(moments, days, per_week):
+    rows = [deploy(f"d{n}", moment) for n, moment in enumerate(moments)]
+    rows.append(deploy("failed", at(5), "failure"))  # a failed one makes no deployment day
+    metrics = measure(rows)
+    assert metrics.deployment_days == days
+    assert metrics.deployment_days_per_week == pytest.approx(per_week)
