@@ -25,15 +25,17 @@ from .models import Change, Deployment, Incident
 NO_TIME = timedelta(0)
 
 
-def middle_of(rows, value) -> tuple[list, int]:
-    """The middle value (odd count) or middle two (even count) of `value` over the rows,
-    and how many rows there are (two queries: a count, then the middle in value order)."""
-    count = rows.count()
+def middle_of(rows, value, among: Q | None = None) -> tuple[list, int, int]:
+    """The middle value (odd count) or middle two (even count) of `value` over the rows, how
+    many rows there are, and how many of them match `among` (two queries: the counts, then
+    the middle in value order)."""
+    counts = rows.aggregate(n=Count("pk"), among=Count("pk", filter=among or Q(pk=None)))
+    count = counts["n"]
     if not count:
-        return [], 0
+        return [], 0, 0
     ordered = rows.order_by().annotate(measured=value).order_by("measured")
     middle = list(ordered.values_list("measured", flat=True)[(count - 1) // 2 : count // 2 + 1])
-    return middle, count
+    return middle, count, counts["among"]
 
 
 def middles(rows, value, group) -> dict:
@@ -127,9 +129,11 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
     changes = Change.objects.filter(
         team=team, shipped_at__gte=low, shipped_at__lt=high, lead_time__gt=NO_TIME
     )
-    lead, changes_measured = middle_of(changes, F("lead_time"))
+    lead, changes_measured, _ = middle_of(changes, F("lead_time"))
     incidents = Incident.objects.filter(team=team, resolved_at__gte=low, resolved_at__lt=high)
-    restore, incidents_resolved = middle_of(incidents, _restore_time())
+    restore, incidents_resolved, unlinked = middle_of(
+        incidents, _restore_time(), among=Q(deployment_id="")
+    )
     return metrics.Counts(
         start=start,
         end=end,
@@ -141,6 +145,7 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
         changes_measured=changes_measured,
         lead_time_hours_median=_hours(lead),
         incidents_resolved=incidents_resolved,
+        incidents_unlinked=unlinked,
         recovery_time_hours_median=_hours(restore),
     )
 
@@ -205,6 +210,7 @@ def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts
                 changes_measured=changes_measured,
                 lead_time_hours_median=_hours(lead_middle),
                 incidents_resolved=incidents_resolved,
+                incidents_unlinked=0,  # the months' chart shows levels only
                 recovery_time_hours_median=_hours(restore_middle),
             )
         )

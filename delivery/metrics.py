@@ -94,6 +94,8 @@ class Counts:
     changes_measured: int  # changes with a lead time above zero, shipped in the window
     lead_time_hours_median: float | None
     incidents_resolved: int  # incidents resolved in the window
+    # of those, the ones that name no deployment: they fail none, so they are said aloud
+    incidents_unlinked: int
     recovery_time_hours_median: float | None
 
 
@@ -115,6 +117,7 @@ class Metrics:
     failed_deployments: int
     recovery_time_hours_median: float | None
     incidents_resolved: int
+    incidents_unlinked: int  # Counts.incidents_unlinked
     rework_rate: float | None
     # key metric code (frameworks/key_metrics.py) -> "Elite"/"High"/"Medium"/"Low" or None
     levels: dict[str, str | None]
@@ -146,7 +149,7 @@ def level(metric: str, value: float | None, buckets: Buckets) -> str | None:
 def nothing_measured(start: date, end: date) -> Counts:
     """A window before the team's first production deployment: no value has anything to
     stand on, not even a frequency of zero."""
-    return Counts(start, end, None, 0, 0, 0, 0, 0, None, 0, None)
+    return Counts(start, end, None, 0, 0, 0, 0, 0, None, 0, 0, None)
 
 
 def measured_from(start: date, end: date, first: date | None) -> date | None:
@@ -202,6 +205,7 @@ def summarise(counts: Counts, buckets: Buckets) -> Metrics:
         failed_deployments=counts.failed_deployments,
         recovery_time_hours_median=restore_time,
         incidents_resolved=counts.incidents_resolved,
+        incidents_unlinked=counts.incidents_unlinked,
         rework_rate=rework_rate,
         levels={code: bucket.label if bucket else None for code, bucket in found.items()},
         scores={code: bucket.score if bucket else None for code, bucket in found.items()},
@@ -247,7 +251,13 @@ def evidence(data: Metrics) -> dict[str, dict]:
         ),
         "change_failure_rate": (
             None if data.change_failure_rate is None else f"{data.change_failure_rate:.0%}",
-            f"{data.failed_deployments:,} failed of {_count(data.deployments, 'deployment')}",
+            f"{data.failed_deployments:,} failed of {_count(data.deployments, 'deployment')}"
+            + (
+                f"; {_count(data.incidents_unlinked, 'resolved incident')} "
+                f"{'names' if data.incidents_unlinked == 1 else 'name'} no deployment"
+                if data.incidents_unlinked
+                else ""
+            ),
         ),
         "time_to_restore": (
             None

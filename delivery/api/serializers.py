@@ -102,6 +102,10 @@ class MetricsSerializer(serializers.Serializer):
     failed_deployments = serializers.IntegerField()
     recovery_time_hours_median = serializers.FloatField(allow_null=True)
     incidents_resolved = serializers.IntegerField()
+    incidents_unlinked = serializers.IntegerField(
+        help_text="Of the incidents resolved in the window, those naming no deployment: "
+        "they fail none."
+    )
     rework_rate = serializers.FloatField(allow_null=True)
     levels = serializers.DictField(child=serializers.CharField(allow_null=True))
     scores = serializers.DictField(child=serializers.IntegerField(allow_null=True))

@@ -714,3 +714,19 @@ def test_deployment_days_count_utc_days_with_a_successful_deployment(moments, da
     metrics = measure(rows)
     assert metrics.deployment_days == days
     assert metrics.deployment_days_per_week == pytest.approx(per_week)
+
+
+def test_resolved_incidents_that_name_no_deployment_are_counted_and_said():
+    from delivery.metrics import evidence
+
+    rows = [deploy(f"d{n}", at(n + 1)) for n in range(5)]
+    incidents = [
+        incident("linked", at(2, 13), at(2, 15), deployment_id="d1"),
+        incident("lost", at(3), at(3, 14), deployment_id=None),
+        incident("also lost", at(4), at(4, 13), deployment_id=None),
+    ]
+    metrics = measure(rows, incidents=incidents)
+    assert metrics.incidents_resolved == 3 and metrics.incidents_unlinked == 2
+    assert metrics.failed_deployments == 1  # only the linked one fails a deployment
+    sample = evidence(metrics)["change_failure_rate"]["sample"]
+    assert sample == "1 failed of 5 deployments; 2 resolved incidents name no deployment"
