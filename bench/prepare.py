@@ -573,53 +573,15 @@ def write_size(work: Path, size: int, rng: random.Random, queries: dict) -> dict
     }
 
 
-@transaction.atomic
-def seed_team_drafts(tree, rng: random.Random) -> None:
-    """A DORA draft, about half answered, for teams that have none, until SESSION_DRAFTS
-    teams (or all) have one: the session row works through drafts of that many teams."""
-    dora = Framework.objects.get(slug="dora")
-    taken = Assessment.objects.drafts().filter(framework=dora).values("team_id")
-    wanted = SESSION_DRAFTS - taken.distinct().count()
-    teams = list(Team.objects.exclude(pk__in=taken).order_by("pk")[: max(0, wanted)])
+def seed_drafts(framework, label: str, teams, questions, rng: random.Random) -> None:
+    """A draft of `framework` ("<label> check of <team>") for each of `teams`, by its first
+    member, with the questions that `questions(rng)` picks for it answered at random."""
     members = members_by_team()
     drafts = Assessment.objects.bulk_create(
         Assessment(
             team=team,
-            framework=dora,
-            title=f"DORA check of {team.name}",
-            created_by_id=members[team.pk][0].pk,
-        )
-        for team in teams
-    )
-    Answer.objects.bulk_create(
-        Answer(
-            assessment=draft,
-            question_id=question.id,
-            score=rng.randint(0, 5),
-            updated_by=members[draft.team_id][0],
-            updated_at=timezone.now(),
-            version=1,
-        )
-        for draft in drafts
-        for question in tree.questions
-        if rng.random() < 0.5
-    )
-
-
-@transaction.atomic
-def seed_mvp_drafts(rng: random.Random) -> None:
-    """MVP drafts for the first MVP_DRAFTS teams that have none yet, each with half of its
-    first step answered: the answer page with the most questions of the shipped frameworks."""
-    mvp = Framework.objects.get(slug="mvp")
-    first_step = load_tree(mvp).gates[MVP_STEP - 1].questions
-    taken = Assessment.objects.filter(framework=mvp).values("team_id")
-    teams = list(Team.objects.exclude(pk__in=taken).order_by("pk")[:MVP_DRAFTS])
-    members = members_by_team()
-    drafts = Assessment.objects.bulk_create(
-        Assessment(
-            team=team,
-            framework=mvp,
-            title=f"MVP check of {team.name}",
+            framework=framework,
+            title=f"{label} check of {team.name}",
             created_by=members[team.pk][0],
         )
         for team in teams
@@ -634,8 +596,32 @@ def seed_mvp_drafts(rng: random.Random) -> None:
             version=1,
         )
         for draft in drafts
-        for question in first_step[: len(first_step) // 2]
+        for question in questions(rng)
     )
+
+
+@transaction.atomic
+def seed_team_drafts(tree, rng: random.Random) -> None:
+    """A DORA draft, about half answered, for teams that have none, until SESSION_DRAFTS
+    teams (or all) have one: the session row works through drafts of that many teams."""
+    dora = Framework.objects.get(slug="dora")
+    taken = Assessment.objects.drafts().filter(framework=dora).values("team_id")
+    wanted = SESSION_DRAFTS - taken.distinct().count()
+    teams = list(Team.objects.exclude(pk__in=taken).order_by("pk")[: max(0, wanted)])
+    seed_drafts(
+        dora, "DORA", teams, lambda rng: [q for q in tree.questions if rng.random() < 0.5], rng
+    )
+
+
+@transaction.atomic
+def seed_mvp_drafts(rng: random.Random) -> None:
+    """MVP drafts for the first MVP_DRAFTS teams that have none yet, each with half of its
+    first step answered: the answer page with the most questions of the shipped frameworks."""
+    mvp = Framework.objects.get(slug="mvp")
+    first_step = load_tree(mvp).gates[MVP_STEP - 1].questions
+    taken = Assessment.objects.filter(framework=mvp).values("team_id")
+    teams = list(Team.objects.exclude(pk__in=taken).order_by("pk")[:MVP_DRAFTS])
+    seed_drafts(mvp, "MVP", teams, lambda rng: first_step[: len(first_step) // 2], rng)
 
 
 def settle() -> None:

@@ -104,7 +104,7 @@ class Command(BaseCommand):
 
     def add_other_teams(self):
         """The demo organisation's other teams, each with its own history, made once."""
-        framework = Framework.objects.published().filter(slug="dora").order_by("-version").first()
+        framework = self.dora()
         if framework is None:
             return
         questions = framework_tree(framework).questions
@@ -120,26 +120,37 @@ class Command(BaseCommand):
             member.save()
             Membership.objects.create(team=team, user=member)
             for months_ago, typical in history:
-                when = now - timedelta(days=30 * months_ago)
-                assessment = assessment_start(
-                    user=member,
-                    team=team,
-                    framework=framework,
-                    title=f"DORA check – {name} – {timezone.localtime(when):%B %Y}",
-                )
                 scores = [max(0, min(5, round(rng.gauss(typical, 0.8)))) for _ in questions]
-                answers_save(
-                    assessment=assessment,
-                    user=member,
-                    changes=[
+                self.submitted(
+                    team,
+                    member,
+                    framework,
+                    now - timedelta(days=30 * months_ago),
+                    [
                         AnswerInput(question.id, score, False, "", "", 0)
                         for question, score in zip(questions, scores, strict=True)
                     ],
                 )
-                assessment_submit(assessment=assessment, user=member)
-                Assessment.objects.filter(pk=assessment.pk).update(
-                    created_at=when, updated_at=when, submitted_at=when
-                )
+
+    @staticmethod
+    def dora():
+        """The newest published DORA framework, which the examples answer (or None)."""
+        return Framework.objects.published().filter(slug="dora").order_by("-version").first()
+
+    @staticmethod
+    def submitted(team, member, framework, when, answers: list[AnswerInput]) -> None:
+        """An assessment of the team answered and submitted, dated `when`."""
+        assessment = assessment_start(
+            user=member,
+            team=team,
+            framework=framework,
+            title=f"DORA check – {team.name} – {timezone.localtime(when):%B %Y}",
+        )
+        answers_save(assessment=assessment, user=member, changes=answers)
+        assessment_submit(assessment=assessment, user=member)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=when, updated_at=when, submitted_at=when
+        )
 
     def add_delivery_examples(self, team):
         """Half a year of the team's deployments, the changes they shipped and the incidents
@@ -203,7 +214,7 @@ class Command(BaseCommand):
     def add_examples(self, team, member):
         """Three submitted DORA assessments a quarter apart and a draft, so that results,
         the team's trend and comparisons have something to show."""
-        framework = Framework.objects.published().filter(slug="dora").order_by("-version").first()
+        framework = self.dora()
         if framework is None:
             return
         questions = framework_tree(framework).questions
@@ -215,13 +226,12 @@ class Command(BaseCommand):
         history += [(1, 2, 4), (2, 2, 3), (1, 3, 4), (2, 2, 2), (1, 1, 3)]  # time to restore
         history += [(1, 2, 3), (2, 3, 3), (1, 2, 2), (None, None, None), (2, 3, 4), (3, 3, 4)]
         for quarter, months_ago in enumerate((9, 6, 3)):
-            when = now - timedelta(days=30 * months_ago)
-            title = f"DORA check – {team.name} – {timezone.localtime(when):%B %Y}"
-            assessment = assessment_start(user=member, team=team, framework=framework, title=title)
-            answers_save(
-                assessment=assessment,
-                user=member,
-                changes=[
+            self.submitted(
+                team,
+                member,
+                framework,
+                now - timedelta(days=30 * months_ago),
+                [
                     AnswerInput(
                         question_id=question.id,
                         score=scores[quarter],
@@ -236,10 +246,6 @@ class Command(BaseCommand):
                     )
                     for question, scores in zip(questions, history, strict=True)
                 ],
-            )
-            assessment_submit(assessment=assessment, user=member)
-            Assessment.objects.filter(pk=assessment.pk).update(
-                created_at=when, updated_at=when, submitted_at=when
             )
         draft = assessment_start(user=member, team=team, framework=framework)
         answers_save(
