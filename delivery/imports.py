@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from .metrics import PRODUCTION, out_of_range
+from .metrics import PRODUCTION, counted, out_of_range
 from .models import Change, Deployment, Incident
 from .services import CauseAfterIncident, Repeated, delivery_store
 
@@ -202,10 +202,6 @@ READERS = {
 }
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 @dataclass
 class Imported:
     """What an import wrote, by kind, and notes on rows that count otherwise than their
@@ -215,7 +211,7 @@ class Imported:
     notes: list[str]
 
     def summary(self) -> str:
-        parts = [_plural(count, name.removesuffix("s")) for name, count in self.written.items()]
+        parts = [counted(count, name.removesuffix("s")) for name, count in self.written.items()]
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         return f"Imported {text}."
 
@@ -225,13 +221,13 @@ def _reading_notes(reading: _Reading) -> list[str]:
     for environment, count in reading.environments.most_common():
         case = " (names are case-sensitive)" if environment.lower() == PRODUCTION else ""
         notes.append(
-            f"{reading.name}.csv: {_plural(count, 'deployment')} in the environment "
+            f"{reading.name}.csv: {counted(count, 'deployment')} in the environment "
             f"“{environment}” {'is' if count == 1 else 'are'} kept but counted in no metric: "
             f"only “{PRODUCTION}” is measured{case}."
         )
     if reading.future:
         notes.append(
-            f"{reading.name}.csv: {_plural(reading.future, 'row')} dated in the future (the "
+            f"{reading.name}.csv: {counted(reading.future, 'row')} dated in the future (the "
             f"latest {reading.latest.isoformat()}) {'is' if reading.future == 1 else 'are'} "
             "kept and counted only in windows that reach that date; check the clock or the "
             "time zone of what wrote them."
@@ -261,7 +257,7 @@ def _unlinked_notes(team, receipts: dict) -> list[str]:
         if count:
             example = rows.values_list("deployment_id", flat=True).first()
             notes.append(
-                f"{kind}.csv: {_plural(count, kind.removesuffix('s'))} "
+                f"{kind}.csv: {counted(count, kind.removesuffix('s'))} "
                 f"name{'s' if count == 1 else ''} a deployment this team has not sent (such "
                 f"as “{example}”): {meaning}."
             )
@@ -320,7 +316,7 @@ def import_delivery(
     if stored.kept:
         one = stored.kept == 1
         notes.append(
-            f"changes.csv: {_plural(stored.kept, 'change')} named another deployment than the "
+            f"changes.csv: {counted(stored.kept, 'change')} named another deployment than the "
             f"successful production one that first shipped {'it' if one else 'them'}; "
             f"{'it stays' if one else 'they stay'} with that first one (a later report "
             "does not move a change)."

@@ -220,7 +220,8 @@ def _duration(hours: float) -> str:
     return f"{hours / 24:.1f} days"
 
 
-def _count(number: int, noun: str) -> str:
+def counted(number: int, noun: str) -> str:
+    """ "1 deployment", "1,200 deployments": how pages and summaries say a count."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
@@ -232,28 +233,28 @@ def evidence(data: Metrics) -> dict[str, dict]:
             None
             if data.deployment_frequency_per_week is None
             else f"{data.deployment_frequency_per_week:.1f} deployments a week",
-            f"from {_count(data.deployments, 'deployment')}"
+            f"from {counted(data.deployments, 'deployment')}"
             + (
-                f" on {_count(data.deployment_days, 'day')}"
+                f" on {counted(data.deployment_days, 'day')}"
                 f" ({data.deployment_days_per_week:.1f} deployment days a week)"
                 if data.deployment_days and data.deployment_days_per_week is not None
                 else ""
             )
             + (
-                f" over {_count(data.measured_days, 'day')} (since the first)"
+                f" over {counted(data.measured_days, 'day')} (since the first)"
                 if data.measured_from and data.measured_from > data.start
                 else ""
             ),
         ),
         "lead_time": (
             None if data.lead_time_hours_median is None else _duration(data.lead_time_hours_median),
-            f"median of {_count(data.changes_measured, 'change')}",
+            f"median of {counted(data.changes_measured, 'change')}",
         ),
         "change_failure_rate": (
             None if data.change_failure_rate is None else f"{data.change_failure_rate:.0%}",
-            f"{data.failed_deployments:,} failed of {_count(data.deployments, 'deployment')}"
+            f"{data.failed_deployments:,} failed of {counted(data.deployments, 'deployment')}"
             + (
-                f"; {_count(data.incidents_unlinked, 'resolved incident')} "
+                f"; {counted(data.incidents_unlinked, 'resolved incident')} "
                 f"{'names' if data.incidents_unlinked == 1 else 'name'} no deployment"
                 if data.incidents_unlinked
                 else ""
@@ -263,7 +264,7 @@ def evidence(data: Metrics) -> dict[str, dict]:
             None
             if data.recovery_time_hours_median is None
             else _duration(data.recovery_time_hours_median),
-            f"median of {_count(data.incidents_resolved, 'resolved incident')}",
+            f"median of {counted(data.incidents_resolved, 'resolved incident')}",
         ),
     }
     return {
