@@ -34,17 +34,27 @@ def measuring_framework(claim: Assessment | None = None) -> Framework | None:
     return bounded_framework()
 
 
-def claimed(team) -> tuple[Assessment | None, dict[str, str]]:
-    """The team's latest submitted result that answers the key metrics, and its answered
-    level per key metric."""
-    latest = (
+def _claims(team):
+    """The team's latest submitted results that answer the key metrics, newest first."""
+    return (
         Assessment.objects.latest()
         .filter(team=team)
         .exclude(result__delivery_performance=None)
         .select_related("framework")
         .order_by("-submitted_at", "-pk")
-        .first()
     )
+
+
+def team_measuring_framework(team) -> Framework | None:
+    """measuring_framework() for the team's claim, without reading the claim's stored
+    result (one query, two without a claim)."""
+    return measuring_framework(_claims(team).defer("result").first())
+
+
+def claimed(team) -> tuple[Assessment | None, dict[str, str]]:
+    """The team's latest submitted result that answers the key metrics, and its answered
+    level per key metric."""
+    latest = _claims(team).first()
     if latest is None:
         return None, {}
     levels = {

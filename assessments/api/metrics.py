@@ -1,6 +1,6 @@
 """GET /api/v1/teams/<slug>/metrics/: the team's measured key metrics, for anyone who may
 read the team (or its token). The levels come from the same buckets as the team's pages
-show (evidence.measuring_framework: those of the team's latest DORA result, else of the
+show (evidence.team_measuring_framework: those of the team's latest DORA result, else of the
 newest published framework with measured bounds), named in `levels_from`; that choice
 needs the team's results, which is why this lives here rather than in delivery."""
 
@@ -18,7 +18,7 @@ from delivery.api.serializers import MetricsSerializer
 from delivery.selectors import buckets_of, measure
 from teams.api.permissions import team_for
 
-from ..evidence import claimed, measuring_framework
+from ..evidence import team_measuring_framework
 
 
 def _day(request, name: str, default: date, today: date) -> date:
@@ -47,7 +47,7 @@ class MetricsView(APIView):
             raise ValidationError({"end": "Is before start."})
         if (end - start).days > 3660:
             raise ValidationError({"start": "A window of at most ten years, please."})
-        framework = measuring_framework(claimed(team)[0])
+        framework = team_measuring_framework(team)
         data = measure(team, start, end, buckets_of(framework))
         result = dataclasses.asdict(data)
         return Response(

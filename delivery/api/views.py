@@ -38,10 +38,9 @@ def _items(data) -> list:
     return items
 
 
-def _checked(serializer_class, data) -> list[dict]:
-    """The request's items, validated; else a 400 with the errors of every failing item by
-    its position, an id that an earlier item already has among them."""
-    items = _items(data)
+def _checked(serializer_class, items: list) -> list[dict]:
+    """The request's items (_items), validated; else a 400 with the errors of every failing
+    item by its position, an id that an earlier item already has among them."""
     serializer = serializer_class(data=items, many=True)
     errors = {} if serializer.is_valid() else {i: dict(e) for i, e in serializer.errors.items()}
     first = {}
@@ -99,9 +98,10 @@ class DeploymentsView(APIView):
         shipped (up to 1,000 a deployment and 5,000 a request). Sending an id again updates
         it."""
         team = team_for(request, slug, write=True)
+        sent_items = _items(request.data)
         sent = sum(
             len(item["changes"])
-            for item in _items(request.data)
+            for item in sent_items
             if isinstance(item, dict) and isinstance(item.get("changes"), list)
         )
         if sent > MAX_CHANGES_PER_REQUEST:
@@ -111,7 +111,7 @@ class DeploymentsView(APIView):
                     f"{sent:,}: send the deployments in smaller lists."
                 }
             )
-        items = _checked(DeploymentSerializer, request.data)
+        items = _checked(DeploymentSerializer, sent_items)
         deployments, changes = [], []
         for index, item in enumerate(items):
             deployments.append(
@@ -155,7 +155,7 @@ class IncidentsView(APIView):
         """Report incidents (one object or a list of up to 1,000). Sending an id again
         updates it (such as when it is resolved)."""
         team = team_for(request, slug, write=True)
-        items = _checked(IncidentSerializer, request.data)
+        items = _checked(IncidentSerializer, _items(request.data))
         rows = [
             {
                 "external_id": item["id"],
