@@ -145,14 +145,19 @@ def trend_chart(
     as levels, which take few values) are drawn a few units apart so that none hides
     another. The chart carries its compact form for a phone."""
     labels, series = list(labels), [(n, c, list(v)) for n, c, v in series]
-    options = {"height": height, "ticks": ticks, "text": text, "spread": spread}
-    wide = _trend(labels, series, WIDTH, **options)
-    return TrendChart(
-        **{**wide.__dict__, "compact": _trend(labels, series, COMPACT_WIDTH, **options)}
+    # What a reader is told of each value (None included), written once for both drawings.
+    texts = [[text(v) for v in values] for _, _, values in series]
+    description = "; ".join(
+        f"{name}: " + ", ".join(f"{labels[i]} {said}" for i, said in enumerate(row))
+        for (name, _, _), row in zip(series, texts, strict=True)
     )
+    options = {"height": height, "ticks": ticks, "texts": texts, "description": description}
+    wide = _trend(labels, series, WIDTH, spread=spread, **options)
+    compact = _trend(labels, series, COMPACT_WIDTH, spread=spread, **options)
+    return TrendChart(**{**wide.__dict__, "compact": compact})
 
 
-def _trend(labels, series, width, *, height, ticks, text, spread) -> TrendChart:
+def _trend(labels, series, width, *, height, ticks, texts, description, spread) -> TrendChart:
     ticks = ticks or {v: f"{v}%" for v in (0, 20, 40, 60, 80, 100)}
     # Room on the left for the longest tick label ("Medium"), and on the right for half of
     # the last month's label.
@@ -179,17 +184,13 @@ def _trend(labels, series, width, *, height, ticks, text, spread) -> TrendChart:
                 current = []
                 continue
             point = Point(
-                x=x_of(i), y=round(y_of(value) + offset, 2), value=value, text=text(value)
+                x=x_of(i), y=round(y_of(value) + offset, 2), value=value, text=texts[index][i]
             )
             points.append(point)
             current.append(f"{point.x},{point.y}")
         if current:
             segments.append(" ".join(current))
         built.append(Series(name, css_class, tuple(points), tuple(segments)))
-    description = "; ".join(
-        f"{name}: " + ", ".join(f"{labels[i]} {text(v)}" for i, v in enumerate(values))
-        for name, _, values in series
-    )
     # Every label that fits: each needs its width and a gap; the newest always shows.
     longest_label = max((len(label) for label in labels), default=0)
     room = (right - left) / max(count - 1, 1)
