@@ -72,3 +72,69 @@ def test_wrong_methods_are_refused(client, team, method, name, args):
     response = getattr(client, method)(reverse(name, args=args), content_type="application/json")
     assert response.status_code == 405
     assert not Deployment.objects.exists()
+
+
+def attempt_rows(client, team, receipt):
+    """Read the stored rows; withdraw an arrival (the confirmation, then the POST)."""
+    withdraw = reverse("assessments:arrival_withdraw", args=[team.slug, receipt.pk])
+    return (
+        client.get(reverse("assessments:delivery_rows", args=[team.slug])).status_code,
+        client.get(withdraw).status_code,
+        client.post(withdraw).status_code,
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("member", (200, 200, 302)),
+        ("viewer", (200, 302, 302)),  # reads; the withdrawal is refused with a message
+        ("superuser", (200, 302, 302)),
+        ("staff_only", (404, 404, 404)),
+        ("editor", (404, 404, 404)),
+        ("stranger", (404, 404, 404)),
+    ],
+)
+def test_the_stored_rows_and_withdrawals_follow_the_rule(client, request, team, role, expected):
+    from delivery.models import Receipt
+    from delivery.tests.test_imports import csv, import_delivery
+
+    import_delivery(team, {"deployments": csv(CSV.decode())})
+    receipt = Receipt.objects.get()
+    if role == "member":
+        user = team.members.get()
+    elif role == "stranger":
+        user = make_user("stranger")
+    else:
+        user = request.getfixturevalue(role)
+    client.force_login(user)
+    assert attempt_rows(client, team, receipt) == expected
+    receipt.refresh_from_db()
+    assert Deployment.objects.exists() == (role != "member")
+    assert (receipt.withdrawn_at is not None) == (role == "member")
+
+
+def test_the_new_delivery_pages_refuse_wrong_methods_and_shrug_off_bad_input(client, team):
+    from delivery.models import Receipt
+
+    client.force_login(team.members.get())
+    rows = reverse("assessments:delivery_rows", args=[team.slug])
+    assert client.post(rows).status_code == 405
+    template = reverse("assessments:delivery_template", args=["deployments"])
+    assert client.post(template).status_code == 405
+    for query in (
+        "?kind=secrets",
+        "?page=abc",
+        "?page=99999999999999999999",
+        "?kind=changes&page=-1",
+    ):
+        assert client.get(rows + query).status_code == 200, query
+    receipt = Receipt.objects.create(team=team, kind="deployments", channel="api", rows=0)
+    withdraw = reverse("assessments:arrival_withdraw", args=[team.slug, receipt.pk])
+    assert client.put(withdraw).status_code == 405
+    assert (
+        client.get(reverse("assessments:arrival_withdraw", args=[team.slug, 10**9])).status_code
+        == 404
+    )
+    client.logout()
+    assert client.get(template).status_code == 302  # sign-in first, like every page

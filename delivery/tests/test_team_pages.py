@@ -258,3 +258,18 @@ def test_readers_page_through_the_stored_rows_and_members_withdraw_an_arrival(cl
         client.get(reverse("assessments:arrival_withdraw", args=[team.slug, theirs.pk])).status_code
         == 404
     )
+
+
+def test_the_stored_rows_page_costs_the_same_however_much_data(
+    client, team, django_assert_num_queries
+):
+    client.force_login(team.members.get())
+    url = reverse("assessments:delivery_rows", args=[team.slug]) + "?kind=changes"
+    recent_history(team, weeks=2)
+    # session, user, team, the user's teams (the access rule); the rows' count and page of
+    # them, the latest arrivals
+    with django_assert_num_queries(7):
+        client.get(url)
+    recent_history(team, weeks=30)
+    with django_assert_num_queries(7):
+        assert "180 changes" in client.get(url).content.decode()
