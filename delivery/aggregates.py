@@ -16,7 +16,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, timedelta
 
-from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber, TruncDate
 
 from . import metrics
@@ -25,17 +38,23 @@ from .models import Change, Deployment, Incident
 NO_TIME = timedelta(0)
 
 
-def middle_of(rows, value, among: Q | None = None) -> tuple[list, int, int]:
+def middle_of(rows, value, **among: Q) -> tuple[list, int, dict]:
     """The middle value (odd count) or middle two (even count) of `value` over the rows, how
-    many rows there are, and how many of them match `among` (two queries: the counts, then
-    the middle in value order)."""
-    counts = rows.aggregate(n=Count("pk"), among=Count("pk", filter=among or Q(pk=None)))
-    count = counts["n"]
+    many rows there are, and how many of them match each condition of `among` (two queries:
+    the counts, then the middle in value order)."""
+    counts = rows.aggregate(
+        n=Count("pk"), **{name: Count("pk", filter=q) for name, q in among.items()}
+    )
+    count = counts.pop("n")
+    return middle_at(rows, value, count), count, counts
+
+
+def middle_at(rows, value, count: int) -> list:
+    """The middle one or two values of `value` over rows known to be `count` (one query)."""
     if not count:
-        return [], 0, 0
+        return []
     ordered = rows.order_by().annotate(measured=value).order_by("measured")
-    middle = list(ordered.values_list("measured", flat=True)[(count - 1) // 2 : count // 2 + 1])
-    return middle, count, counts["among"]
+    return list(ordered.values_list("measured", flat=True)[(count - 1) // 2 : count // 2 + 1])
 
 
 def middles(rows, value, group) -> dict:
@@ -67,14 +86,15 @@ def _hours(middle: list[timedelta]) -> float | None:
 
 
 def _production(team):
-    return Deployment.objects.filter(team=team, environment=metrics.PRODUCTION)
+    return Deployment.objects.filter(team=team, production=True)
 
 
 def _deployment_counts() -> dict:
-    """The counts of production deployments: all, failed by their status, rework, and the
-    UTC days with at least one successful one (deployment days)."""
+    """The counts of production deployments: all, successful, failed by their status,
+    rework, and the UTC days with at least one successful one (deployment days)."""
     return {
         "deployments": Count("pk"),
+        "successful": Count("pk", filter=Q(status=metrics.SUCCESS)),
         "failures": Count("pk", filter=Q(status=metrics.FAILURE)),
         "reworked": Count("pk", filter=Q(rework=True)),
         "days": Count(
@@ -117,8 +137,58 @@ def _first_day(team) -> date | None:
     return first.astimezone(UTC).date() if first else None
 
 
+def _failures(team, low, high):
+    """The production deployments finished in [low, high) that failed (by status, or named
+    by an incident that opened after they finished), each with when the failure ended: the
+    resolution of the last incident naming it (None while one is open), else the next
+    successful production deployment of its service (None until there is one)."""
+    naming = Incident.objects.filter(
+        team=team, deployment_id=OuterRef("external_id"), opened_at__gte=OuterRef("finished_at")
+    )
+    resolved = naming.order_by(F("resolved_at").desc(nulls_first=True)).values("resolved_at")[:1]
+    following = (
+        _production(team)
+        .filter(
+            status=metrics.SUCCESS,
+            service=OuterRef("service"),
+            finished_at__gt=OuterRef("finished_at"),
+        )
+        .order_by("finished_at")
+        .values("finished_at")[:1]
+    )
+    return (
+        _production(team)
+        .filter(finished_at__gte=low, finished_at__lt=high)
+        .filter(Q(status=metrics.FAILURE) | Q(Exists(naming)))
+        .annotate(
+            ended=Case(
+                When(Exists(naming), then=Subquery(resolved)),
+                default=Subquery(following),
+                output_field=DateTimeField(),
+            )
+        )
+        .filter(ended__isnull=False)
+    )
+
+
+def _other_environments(team, low, high) -> tuple:
+    """The environments outside production that deployments in [low, high) went to, with
+    how many each, most first (at most 20)."""
+    rows = (
+        Deployment.objects.filter(
+            team=team, production=False, finished_at__gte=low, finished_at__lt=high
+        )
+        .order_by()
+        .values("environment")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "environment")
+        .values_list("environment", "n")[:20]
+    )
+    return tuple(rows)
+
+
 def window_counts(team, start: date, end: date) -> metrics.Counts:
-    """What the team's data counts for whole UTC days start..end (seven queries)."""
+    """What the team's data counts for whole UTC days start..end (ten queries)."""
     low, high = metrics.window_bounds(start, end)
     totals = (
         _production(team)
@@ -126,27 +196,45 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
         .aggregate(**_deployment_counts())
     )
     caused = _caused(team, low, high).values("deployment_id").distinct().count()
-    changes = Change.objects.filter(
-        team=team, shipped_at__gte=low, shipped_at__lt=high, lead_time__gt=NO_TIME
+    shipped = Change.objects.filter(team=team, shipped_at__gte=low, shipped_at__lt=high)
+    measured = Q(lead_time__gt=NO_TIME)
+    changes = shipped.aggregate(
+        measured=Count("pk", filter=measured),
+        left_out=Count("pk", filter=~measured),
+        later=Count("pk", filter=measured & ~Q(shipped_by=F("deployment_id"))),
+        by=Count("shipped_by", filter=measured, distinct=True),
     )
-    lead, changes_measured, _ = middle_of(changes, F("lead_time"))
+    lead = middle_at(shipped.filter(measured), F("lead_time"), changes["measured"])
     incidents = Incident.objects.filter(team=team, resolved_at__gte=low, resolved_at__lt=high)
-    restore, incidents_resolved, unlinked = middle_of(
-        incidents, _restore_time(), among=Q(deployment_id="")
+    restore, incidents_resolved, among = middle_of(
+        incidents,
+        _restore_time(),
+        unlinked=Q(deployment_id=""),
+        by_time=Q(link=Incident.Link.TIME),
     )
+    recovery, recovered, _ = middle_of(_failures(team, low, high), F("ended") - F("finished_at"))
     return metrics.Counts(
         start=start,
         end=end,
         measured_from=metrics.measured_from(start, end, _first_day(team)),
         deployments=totals["deployments"],
+        successful=totals["successful"],
         deployment_days=totals["days"],
         failed_deployments=totals["failures"] + caused,
         reworked=totals["reworked"],
-        changes_measured=changes_measured,
+        changes_measured=changes["measured"],
         lead_time_hours_median=_hours(lead),
         incidents_resolved=incidents_resolved,
-        incidents_unlinked=unlinked,
+        incidents_unlinked=among["unlinked"],
         recovery_time_hours_median=_hours(restore),
+        other_environments=_other_environments(team, low, high),
+        changes_left_out=changes["left_out"],
+        changes_shipped_later=changes["later"],
+        shipping_deployments=changes["by"],
+        failed_by_status=totals["failures"],
+        incidents_linked_by_time=among["by_time"],
+        failures_recovered=recovered,
+        failed_recovery_hours_median=_hours(recovery),
     )
 
 
@@ -204,6 +292,7 @@ def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts
                 end=end,
                 measured_from=counted_from,
                 deployments=totals.get("deployments", 0),
+                successful=totals.get("successful", 0),
                 deployment_days=totals.get("days", 0),
                 failed_deployments=totals.get("failures", 0) + caused.get(i, 0),
                 reworked=totals.get("reworked", 0),

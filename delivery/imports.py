@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from .metrics import PRODUCTION, counted, out_of_range
+from .metrics import counted, out_of_range
 from .models import Change, Deployment, Incident
 from .services import CauseAfterIncident, Repeated, delivery_store
 
@@ -28,6 +28,9 @@ COLUMNS = {
     "changes": ("id", "committed_at", "deployment_id"),
     "incidents": ("id", "opened_at", "resolved_at", "deployment_id"),
 }
+# Columns a file may add after those, in this order: the commit a deployment deployed, the
+# service an incident struck (which linking by time matches).
+OPTIONAL = {"deployments": ("commit",), "changes": (), "incidents": ("service",)}
 MAX_PROBLEMS = 100
 # Rows an upload on the delivery page may bring, its files together: a member's request
 # must not tie up a worker, nor hold SQLite's write lock long enough for another user to
@@ -52,6 +55,7 @@ class _Reading:
     rows: int = 0  # rows read
     problems: list[str] = field(default_factory=list)
     extra: int = 0  # problems beyond MAX_PROBLEMS
+    production: frozenset = frozenset()  # the team's production names (Team.production_names)
     environments: Counter = field(default_factory=Counter)  # deployments outside production
     future: int = 0  # rows dated after now
     latest: datetime | None = None
@@ -116,9 +120,21 @@ def _rows(reading: _Reading, stream):
         if header is None:
             reading.problem(None, None, "is empty; it needs the header row " + ",".join(expected))
             return
-        if [h.strip() for h in header] != list(expected):
-            reading.problem(1, None, "the header must be exactly " + ",".join(expected))
+        header = [h.strip() for h in header]
+        optional = OPTIONAL[reading.name]
+        if header[: len(expected)] != list(expected) or header[len(expected) :] not in (
+            [],
+            list(optional),
+        ):
+            reading.problem(
+                1,
+                None,
+                "the header must be exactly "
+                + ",".join(expected)
+                + (f" (optionally followed by {','.join(optional)})" if optional else ""),
+            )
             return
+        expected = tuple(header)
         for number, values in enumerate(reader, start=2):
             if reading.max_rows is not None and number - 1 > reading.max_rows:
                 reading.problem(
@@ -135,7 +151,7 @@ def _rows(reading: _Reading, stream):
             if len(values) != len(expected):
                 reading.problem(number, None, f"has {len(values)} columns, not {len(expected)}")
                 continue
-            yield number, dict(zip(expected, values, strict=True))
+            yield number, dict.fromkeys(optional, "") | dict(zip(expected, values, strict=True))
     except UnicodeDecodeError:
         reading.problem(None, None, "is not UTF-8 text")
     except csv.Error as error:
@@ -152,7 +168,10 @@ def _read_deployments(reading, stream):
             "environment": _text(reading, number, "environment", row["environment"], limit=100),
             "finished_at": _moment(reading, number, "finished_at", row["finished_at"]),
         }
-        if item["environment"] != PRODUCTION and len(reading.environments) < 20:
+        item["commit"] = _text(reading, number, "commit", row["commit"], limit=200, required=False)
+        if item["environment"].lower() not in reading.production and (
+            item["environment"] in reading.environments or len(reading.environments) < 20
+        ):
             reading.environments[item["environment"]] += 1
         reading.dated(item["finished_at"])
         status = row["status"].strip()
@@ -188,6 +207,7 @@ def _read_incidents(reading, stream):
             "deployment_id": _text(
                 reading, number, "deployment_id", row["deployment_id"], limit=200, required=False
             ),
+            "service": _text(reading, number, "service", row["service"], limit=200, required=False),
         }
         if item["opened_at"] and item["resolved_at"] and item["resolved_at"] < item["opened_at"]:
             reading.problem(number, "resolved_at", "is before opened_at")
@@ -204,26 +224,41 @@ READERS = {
 
 @dataclass
 class Imported:
-    """What an import wrote, by kind, and notes on rows that count otherwise than their
-    sender may expect."""
+    """What an import wrote, by kind (and of that, how many rows were new, changed, or sent
+    again as they were), and notes on rows that count otherwise than their sender may
+    expect."""
 
     written: dict[str, int]
     notes: list[str]
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        parts = [counted(count, name.removesuffix("s")) for name, count in self.written.items()]
+        parts = []
+        for name, count in self.written.items():
+            part = counted(count, name.removesuffix("s"))
+            if count and self.created.get(name, 0) != count:
+                new, changed = self.created.get(name, 0), self.updated.get(name, 0)
+                same = count - new - changed
+                split = [f"{new:,} new", f"{changed:,} changed", f"{same:,} as they were"]
+                part += f" ({', '.join(x for x in split if not x.startswith('0 '))})"
+            parts.append(part)
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         return f"Imported {text}."
 
 
-def _reading_notes(reading: _Reading) -> list[str]:
+def production_names_text(names) -> str:
+    return ", ".join(f"“{name}”" for name in names) or "none"
+
+
+def _reading_notes(reading: _Reading, names: list[str]) -> list[str]:
     notes = []
     for environment, count in reading.environments.most_common():
-        case = " (names are case-sensitive)" if environment.lower() == PRODUCTION else ""
         notes.append(
             f"{reading.name}.csv: {counted(count, 'deployment')} in the environment "
             f"“{environment}” {'is' if count == 1 else 'are'} kept but counted in no metric: "
-            f"only “{PRODUCTION}” is measured{case}."
+            f"the team's production environments are {production_names_text(names)} (in any "
+            "case; members change them on the delivery page)."
         )
     if reading.future:
         notes.append(
@@ -279,8 +314,9 @@ def import_delivery(
     if unknown:
         raise ImportRefused([f"{name}: not a kind of delivery data" for name in sorted(unknown)])
     problems, notes, left = [], [], max_rows
+    names = team.production_names
     for name, stream in files.items():
-        reading = _Reading(name, max_rows=left, limit=max_rows)
+        reading = _Reading(name, max_rows=left, limit=max_rows, production=frozenset(names))
         for _row in READERS[name](reading, stream):
             pass
         if left is not None:
@@ -288,7 +324,7 @@ def import_delivery(
         problems += reading.problems
         if reading.extra:
             problems.append(f"{name}.csv: ... and {reading.extra} more problems")
-        notes += _reading_notes(reading)
+        notes += _reading_notes(reading, names)
     if problems:
         raise ImportRefused(problems)
     batches = {}
@@ -321,4 +357,18 @@ def import_delivery(
             f"{'it stays' if one else 'they stay'} with that first one (a later report "
             "does not move a change)."
         )
-    return Imported(stored.written, notes + _unlinked_notes(team, stored.receipts))
+    if stored.moved_count:
+        notes.append(
+            f"deployments.csv: {counted(stored.moved_count, 'deployment')} sent before "
+            f"{'has' if stored.moved_count == 1 else 'have'} another service or finish time "
+            "now, which moves the windows and services it counts in: "
+            + "; ".join(f"“{external_id}”: {what}" for external_id, what in stored.moved)
+            + ("; …" if stored.moved_count > len(stored.moved) else "")
+            + "."
+        )
+    return Imported(
+        stored.written,
+        notes + _unlinked_notes(team, stored.receipts),
+        created=stored.created,
+        updated=stored.updated,
+    )

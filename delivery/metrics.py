@@ -86,6 +86,7 @@ class Counts:
     # days without deployments); None when the team had none by the window's end.
     measured_from: date | None
     deployments: int  # production deployments finished in the window
+    successful: int  # of those, successful: what the frequency counts
     # UTC days in the window with at least one successful production deployment, as DevLake
     # and Four Keys count them: a burst of eleven every Monday is one deployment day a week.
     deployment_days: int
@@ -97,6 +98,21 @@ class Counts:
     # of those, the ones that name no deployment: they fail none, so they are said aloud
     incidents_unlinked: int
     recovery_time_hours_median: float | None
+    # What the pages and the API say beside the values (defaults for the months' chart,
+    # which shows levels only):
+    # deployments in the window outside production, by environment: ((name, count), ...)
+    other_environments: tuple = ()
+    changes_left_out: int = 0  # shipped in the window with a lead time of zero or less
+    # of the changes measured, those shipped by a later deployment than the one they name
+    # (it failed, or went elsewhere first), and the deployments that shipped them all
+    changes_shipped_later: int = 0
+    shipping_deployments: int = 0
+    failed_by_status: int = 0  # of the failed deployments, those with a failed status
+    incidents_linked_by_time: int = 0  # of the incidents resolved, linked by the team's rule
+    # Failed deployment recovery time: failures in the window that ended, and the median
+    # hours from each to its end (its incident's resolution, else the next success).
+    failures_recovered: int = 0
+    failed_recovery_hours_median: float | None = None
 
 
 @dataclass(frozen=True)
@@ -108,17 +124,26 @@ class Metrics:
     measured_from: date | None  # Counts.measured_from
     measured_days: int  # the days from measured_from to end: what the frequency is over
     deployments: int
+    successful_deployments: int
     deployment_frequency_per_week: float | None
     deployment_days: int  # Counts.deployment_days
     deployment_days_per_week: float | None
     lead_time_hours_median: float | None
     changes_measured: int
+    changes_left_out: int  # Counts.changes_left_out
+    changes_shipped_later: int
+    shipping_deployments: int
     change_failure_rate: float | None  # a fraction 0..1
     failed_deployments: int
+    failed_by_status: int
     recovery_time_hours_median: float | None
     incidents_resolved: int
     incidents_unlinked: int  # Counts.incidents_unlinked
+    incidents_linked_by_time: int
+    failed_deployment_recovery_hours_median: float | None
+    failures_recovered: int
     rework_rate: float | None
+    other_environments: list[dict]  # [{"environment", "deployments"}], most first
     # key metric code (frameworks/key_metrics.py) -> "Elite"/"High"/"Medium"/"Low" or None
     levels: dict[str, str | None]
     # key metric code -> the headline question's score whose bucket holds the value, or None
@@ -149,7 +174,7 @@ def level(metric: str, value: float | None, buckets: Buckets) -> str | None:
 def nothing_measured(start: date, end: date) -> Counts:
     """A window before the team's first production deployment: no value has anything to
     stand on, not even a frequency of zero."""
-    return Counts(start, end, None, 0, 0, 0, 0, 0, None, 0, 0, None)
+    return Counts(start, end, None, 0, 0, 0, 0, 0, 0, None, 0, 0, None)
 
 
 def measured_from(start: date, end: date, first: date | None) -> date | None:
@@ -175,7 +200,7 @@ def summarise(counts: Counts, buckets: Buckets) -> Metrics:
     """
     count = counts.deployments
     days = (counts.end - counts.measured_from).days + 1 if counts.measured_from else 0
-    frequency = count * 7 / days if days > 0 else None
+    frequency = counts.successful * 7 / days if days > 0 else None
     days_per_week = counts.deployment_days * 7 / days if days > 0 else None
     failure_rate = counts.failed_deployments / count if count else None
     rework_rate = counts.reworked / count if count else None
@@ -196,17 +221,29 @@ def summarise(counts: Counts, buckets: Buckets) -> Metrics:
         measured_from=counts.measured_from,
         measured_days=max(days, 0),
         deployments=count,
+        successful_deployments=counts.successful,
         deployment_frequency_per_week=frequency,
         deployment_days=counts.deployment_days,
         deployment_days_per_week=days_per_week,
         lead_time_hours_median=lead_time,
         changes_measured=counts.changes_measured,
+        changes_left_out=counts.changes_left_out,
+        changes_shipped_later=counts.changes_shipped_later,
+        shipping_deployments=counts.shipping_deployments,
         change_failure_rate=failure_rate,
         failed_deployments=counts.failed_deployments,
+        failed_by_status=counts.failed_by_status,
         recovery_time_hours_median=restore_time,
         incidents_resolved=counts.incidents_resolved,
         incidents_unlinked=counts.incidents_unlinked,
+        incidents_linked_by_time=counts.incidents_linked_by_time,
+        failed_deployment_recovery_hours_median=counts.failed_recovery_hours_median,
+        failures_recovered=counts.failures_recovered,
         rework_rate=rework_rate,
+        other_environments=[
+            {"environment": name, "deployments": number}
+            for name, number in counts.other_environments
+        ],
         levels={code: bucket.label if bucket else None for code, bucket in found.items()},
         scores={code: bucket.score if bucket else None for code, bucket in found.items()},
     )

@@ -48,6 +48,13 @@ class Deployment(models.Model):
     rework = models.BooleanField(
         default=False, help_text="An unplanned deployment made to fix a user-facing bug."
     )
+    commit = models.CharField(
+        max_length=200, blank=True, help_text="The commit it deployed (optional)."
+    )
+    # Derived from the environment and the team's production names (Team.production_names)
+    # by the code that writes either (services.delivery_store, services.team_rules_apply):
+    # whether the deployment counts as a production one.
+    production = models.BooleanField(default=False, editable=False)
     receipt = receipt_field()
 
     objects = DeliveryQuerySet.as_manager()
@@ -59,9 +66,12 @@ class Deployment(models.Model):
         indexes = [
             # Covers the counts of a window (aggregates.window_counts): read from it alone.
             models.Index(
-                fields=["team", "environment", "finished_at", "status", "rework"],
-                name="deployment_window",
-            )
+                fields=["team", "production", "finished_at", "status", "rework"],
+                name="deployment_production",
+            ),
+            # The next deployment of a service (a change shipped by a failed one, the end of
+            # a failure) and the last before an incident (linking by time).
+            models.Index(fields=["team", "service", "finished_at"], name="deployment_service"),
         ]
 
     def __str__(self):
@@ -76,9 +86,12 @@ class Change(models.Model):
         "deployment", max_length=200, blank=True, help_text="The deployment that first shipped it."
     )
     # Derived from the deployment it names, by the code that writes either of them
-    # (services.delivery_store), in the same transaction: when that deployment finished, if
-    # it is a successful production one, and the change's lead time to it. The metrics read
-    # them from an index (aggregates.window_counts) rather than joining the two tables.
+    # (services.delivery_store), in the same transaction: the successful production
+    # deployment that shipped it (the one it names, or, when that one failed or went
+    # elsewhere, the next successful production deployment of its service), when that
+    # finished, and the change's lead time to it. The metrics read them from an index
+    # (aggregates.window_counts) rather than joining the two tables.
+    shipped_by = models.CharField(max_length=200, blank=True, editable=False)
     shipped_at = models.DateTimeField(null=True, blank=True, editable=False)
     lead_time = models.DurationField(null=True, blank=True, editable=False)
     receipt = receipt_field()
@@ -104,9 +117,21 @@ class Incident(models.Model):
     external_id = models.CharField("id", max_length=200)
     opened_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Link(models.TextChoices):
+        NONE = "", "none"
+        REPORTED = "reported", "reported"
+        TIME = "time", "by time"
+
     deployment_id = models.CharField(
         "deployment", max_length=200, blank=True, help_text="The deployment that caused it."
     )
+    service = models.CharField(
+        max_length=200, blank=True, help_text="The service it struck (optional)."
+    )
+    # How deployment_id came to be: sent with the incident, or found by the team's linking
+    # rule by time (services.incidents_link), which rewrites its own links whenever it runs.
+    link = models.CharField(max_length=10, choices=Link.choices, blank=True, editable=False)
     receipt = receipt_field()
 
     objects = DeliveryQuerySet.as_manager()
@@ -120,7 +145,10 @@ class Incident(models.Model):
                 name="incident_resolved_after_opened",
             ),
         ]
-        indexes = [models.Index(fields=["team", "resolved_at"], name="incident_resolved")]
+        indexes = [
+            models.Index(fields=["team", "resolved_at"], name="incident_resolved"),
+            models.Index(fields=["team", "deployment_id"], name="incident_deployment"),
+        ]
 
     def __str__(self):
         return f"{self.team} · {self.external_id}"

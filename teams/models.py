@@ -14,6 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -104,6 +105,10 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(team_access(user, change=True))
 
 
+DEFAULT_PRODUCTION_ENVIRONMENTS = "production, prod, prd, live"
+MAX_INCIDENT_LINK_HOURS = 168  # a week: further back, a deployment is no likely cause
+
+
 class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -112,6 +117,22 @@ class Team(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # How the team's delivery data is measured (delivery/metrics.py; members change them on
+    # the delivery page, which applies them to the stored rows at once).
+    production_environments = models.CharField(
+        max_length=300,
+        default=DEFAULT_PRODUCTION_ENVIRONMENTS,
+        help_text="The environment names that are production, comma-separated; matched "
+        "regardless of case.",
+    )
+    incident_link_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INCIDENT_LINK_HOURS)],
+        help_text="Link an incident that names no deployment to the last successful "
+        "production deployment (of its service) that finished at most this many hours before "
+        "it opened. Empty: off.",
+    )
 
     objects = TeamQuerySet.as_manager()
 
@@ -129,6 +150,12 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def production_names(self) -> list[str]:
+        """The team's production environment names, lower-case, each once, in its order."""
+        names = (name.strip().lower() for name in self.production_environments.split(","))
+        return list(dict.fromkeys(name for name in names if name))
 
 
 class Membership(models.Model):

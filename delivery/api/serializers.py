@@ -45,6 +45,14 @@ class DeploymentSerializer(serializers.Serializer):
     finished_at = AwareDateTimeField()
     status = serializers.ChoiceField(choices=Deployment.Status.values)
     rework = serializers.BooleanField(default=False)
+    commit = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The commit it deployed: the next report's CI script reads it back "
+        "(GET …/deployments/latest/) to send every commit since.",
+    )
     changes = ChangeSerializer(
         many=True, required=False, default=list, max_length=MAX_CHANGES_PER_DEPLOYMENT
     )
@@ -67,6 +75,13 @@ class IncidentSerializer(serializers.Serializer):
     resolved_at = AwareDateTimeField(required=False, allow_null=True, default=None)
     deployment_id = serializers.CharField(
         max_length=200, required=False, allow_blank=True, allow_null=True, default=""
+    )
+    service = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The service it struck: linking by time looks for that service's deployments.",
     )
 
     def validate(self, data):
@@ -112,3 +127,11 @@ class MetricsSerializer(serializers.Serializer):
     levels_from = serializers.CharField(
         allow_null=True, help_text="The framework whose headline guidance gives the levels."
     )
+
+
+class LatestDeploymentSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    service = serializers.CharField()
+    environment = serializers.CharField()
+    finished_at = serializers.DateTimeField()
+    commit = serializers.CharField(help_text="Empty when the report did not name it.")

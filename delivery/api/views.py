@@ -3,20 +3,21 @@ list with one bad item writes nothing and answers 400 with every item's errors. 
 measured key metrics are read at assessments/api/metrics.py, which chooses their buckets
 as the pages do.)"""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teams.api.permissions import team_for, team_token
 
-from ..models import Receipt
+from ..models import Deployment, Receipt
 from ..services import CauseAfterIncident, Repeated, Stored, delivery_store
 from .serializers import (
     MAX_CHANGES_PER_REQUEST,
     DeploymentSerializer,
     IncidentSerializer,
+    LatestDeploymentSerializer,
 )
 
 MAX_ITEMS = 1000
@@ -122,6 +123,7 @@ class DeploymentsView(APIView):
                     "finished_at": item["finished_at"],
                     "status": item["status"],
                     "rework": item["rework"],
+                    "commit": item["commit"],
                 }
             )
             changes += [
@@ -143,10 +145,66 @@ class DeploymentsView(APIView):
             {
                 "deployments": len(deployments),
                 "changes": len(changes),
+                **_tally(stored),
                 "changes_kept_with_earlier_deployment": stored.kept,
+                "deployments_moved": [
+                    {"id": external_id, "moved": what} for external_id, what in stored.moved
+                ],
+                "not_production": _not_production(team, deployments),
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class LatestDeploymentView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("service", str, required=True)],
+        responses={200: LatestDeploymentSerializer},
+    )
+    def get(self, request, slug):
+        """The service's latest successful production deployment (404 if none): a CI script
+        reads its commit to send every commit deployed since."""
+        team = team_for(request, slug, write=False)
+        service = request.query_params.get("service", "").strip()
+        if not service or len(service) > 200:
+            raise ValidationError({"service": "Name the service (at most 200 characters)."})
+        latest = (
+            Deployment.objects.filter(
+                team=team, service=service, production=True, status=Deployment.Status.SUCCESS
+            )
+            .order_by("-finished_at", "-pk")
+            .first()
+        )
+        if latest is None:
+            raise NotFound(f"No successful production deployment of “{service}” yet.")
+        return Response(
+            {
+                "id": latest.external_id,
+                "service": latest.service,
+                "environment": latest.environment,
+                "finished_at": latest.finished_at,
+                "commit": latest.commit,
+            }
+        )
+
+
+def _tally(stored: Stored) -> dict:
+    """Per kind, rows the request created, changed, and sent again as they were."""
+    return {
+        outcome: {kind: getattr(stored, outcome).get(kind, 0) for kind in stored.written}
+        for outcome in ("created", "updated", "unchanged")
+    }
+
+
+def _not_production(team, deployments: list[dict]) -> dict[str, int]:
+    """The environments of the request's deployments that are not the team's production
+    ones, with how many each: kept, but counted in no metric."""
+    names = set(team.production_names)
+    found: dict[str, int] = {}
+    for row in deployments:
+        if row["environment"].lower() not in names:
+            found[row["environment"]] = found.get(row["environment"], 0) + 1
+    return found
 
 
 class IncidentsView(APIView):
@@ -162,8 +220,9 @@ class IncidentsView(APIView):
                 "opened_at": item["opened_at"],
                 "resolved_at": item["resolved_at"],
                 "deployment_id": item["deployment_id"],
+                "service": item["service"],
             }
             for item in items
         ]
-        _store(request, team, {"incidents": list(enumerate(rows))})
-        return Response({"incidents": len(rows)}, status=status.HTTP_201_CREATED)
+        stored = _store(request, team, {"incidents": list(enumerate(rows))})
+        return Response({"incidents": len(rows), **_tally(stored)}, status=status.HTTP_201_CREATED)

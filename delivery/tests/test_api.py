@@ -48,7 +48,12 @@ def test_a_teams_ci_reports_deployments_and_sending_again_updates(client, team, 
     assert response.json() == {
         "deployments": 2,
         "changes": 3,
+        "created": {"deployments": 2, "changes": 3},
+        "updated": {"deployments": 0, "changes": 0},
+        "unchanged": {"deployments": 0, "changes": 0},
         "changes_kept_with_earlier_deployment": 0,
+        "deployments_moved": [],
+        "not_production": {},
     }
     again = deployment(1, status="failure")
     assert post(client, team.slug, "deployments", again, key).status_code == 201
@@ -226,7 +231,7 @@ def test_the_metrics_are_counted_afresh_in_the_same_queries_however_much_data(
         # buckets give levels; the deployments' counts, those an incident names; the
         # changes' count and middle; the incidents' count and middle; the team's first
         # deployment. Nothing is kept between requests: the rows just sent count at once.
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(13):
             assert client.get(url, **headers).json()["deployments"] == total
 
 

@@ -1,6 +1,7 @@
 """Delivery data in headless Chromium: a member uploads CSV files, answers with the data in
 view, submits, and sees what the team claimed set beside what its data says."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -49,15 +50,16 @@ def test_a_member_uploads_data_and_sees_claims_beside_it_on_the_results(
     page.get_by_role("button", name="Import").click()
     page.get_by_text("Imported 36 deployments and 36 changes.").wait_for()
     frequency = page.get_by_role("row", name="Deployment frequency")
-    # 36 over the 83 or 84 days since the first (the day count depends on the hour).
-    assert "3.0 deployments a week" in frequency.inner_text()
+    # The 27 successful of 36 over the 83 or 84 days since the first (the day count depends
+    # on the hour): 2.28 or 2.25 a week.
+    assert re.search(r"2\.[23] deployments a week", frequency.inner_text())
     assert "(since the first)" in frequency.inner_text()
 
     # While answering, the headline question shows the data as evidence.
     assessment = Assessment.objects.create(team=team, framework=dora, title="Q4", created_by=member)
     page.goto(live_server.url + reverse("assessments:answer", args=[assessment.pk, 1]))
     evidence = page.locator("fieldset.question").first.locator(".measured-evidence")
-    assert "3.0 deployments a week" in evidence.inner_text()
+    assert re.search(r"2\.[23] deployments a week", evidence.inner_text())
     assert "score 4" in evidence.inner_text()
 
     # Claim Elite for frequency and change failure rate; submit in the browser.

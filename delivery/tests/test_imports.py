@@ -259,9 +259,8 @@ def test_rows_that_count_otherwise_than_expected_are_imported_and_noted(team):
     assert imported.summary() == "Imported 4 deployments, 1 change and 2 incidents."
     assert imported.notes == [
         "deployments.csv: 2 deployments in the environment “staging” are kept but counted in "
-        "no metric: only “production” is measured.",
-        "deployments.csv: 1 deployment in the environment “Production” is kept but counted in "
-        "no metric: only “production” is measured (names are case-sensitive).",
+        "no metric: the team's production environments are “production”, “prod”, “prd”, "
+        "“live” (in any case; members change them on the delivery page).",
         f"deployments.csv: 1 row dated in the future (the latest {AHEAD}T10:00:00+00:00) is "
         "kept and counted only in windows that reach that date; check the clock or the time "
         "zone of what wrote them.",
@@ -272,7 +271,8 @@ def test_rows_that_count_otherwise_than_expected_are_imported_and_noted(team):
     ]
     assert counts() == (4, 1, 2)
     plain = _import(team, {"incidents": csv(incidents)}, channel="upload", sender="pat")
-    assert plain.summary() == "Imported 2 incidents." and len(plain.notes) == 1
+    assert plain.summary() == "Imported 2 incidents (2 as they were)." and len(plain.notes) == 1
+    assert Deployment.objects.get(external_id="d1").production  # “Production” is production
 
 
 def test_an_incident_opened_before_its_deployment_finished_is_refused(team):

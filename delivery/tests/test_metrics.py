@@ -681,13 +681,16 @@ def test_a_change_sent_again_is_measured_anew_but_keeps_the_deployment_that_ship
     assert ChangeRow.objects.get(team=team).deployment_id == "d0"
 
 
-def test_a_change_that_only_a_failed_deployment_named_moves_to_the_one_that_shipped_it():
+def test_a_change_that_only_a_failed_deployment_named_counts_from_the_next_success():
     team = Team.objects.create(name="Retried", slug="retried")
     store(team, "deployments", [deploy("d0", at(3), "failure"), deploy("d1", at(5))])
     store(team, "changes", [change("c", at(3, 10), "d0")])
-    assert measure_team(team, START, END, DORA).changes_measured == 0  # not shipped
+    data = measure_team(team, START, END, DORA)
+    assert (data.lead_time_hours_median, data.changes_shipped_later) == (50.0, 1)
+    # Named again by the deployment that shipped it, it stays as it was.
     store(team, "changes", [change("c", at(3, 10), "d1")])
     assert measure_team(team, START, END, DORA).lead_time_hours_median == 50.0
+    assert ChangeRow.objects.get(team=team).deployment_id == "d0"
 
 
 def test_an_incident_sent_before_a_later_deployment_it_names_fails_nothing():
