@@ -106,6 +106,7 @@ def measured_block(team, framework: Framework, metric_levels: dict[str, str], wh
     for name in ("start", "end", "levels", "scores"):
         del values[name]  # dates as text below; levels are in the rows
     values["measured_from"] = data.measured_from.isoformat() if data.measured_from else None
+    values["rules_version"] = metrics.RULES_VERSION
     return {
         "start": start.isoformat(),
         "end": end.isoformat(),

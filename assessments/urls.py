@@ -19,6 +19,12 @@ urlpatterns = [
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),
     path("teams/<slug:slug>/delivery/", delivery.team_delivery, name="delivery"),
     path("teams/<slug:slug>/delivery/tokens/", delivery.team_tokens, name="tokens"),
+    path("teams/<slug:slug>/delivery/rules/", delivery.team_rules, name="delivery_rules"),
+    path(
+        "teams/<slug:slug>/delivery/measured/",
+        delivery.delivery_measured,
+        name="delivery_measured",
+    ),
     path("teams/<slug:slug>/delivery/data/", delivery.delivery_rows, name="delivery_rows"),
     path(
         "teams/<slug:slug>/delivery/arrivals/<int:pk>/withdraw/",

@@ -1,21 +1,33 @@
 """DORA's key metrics from a team's delivery records: the rules, and the pure step from what
 the database counted over a window (aggregates.py) to values and levels.
 
-The rules, over a window of whole UTC days, start to end inclusive:
-- Only production deployments count, and only changes that production shipped.
-- Deployments: production deployments finished in the window, whatever their status.
-  Deployment frequency is that count per week of the window (0.0 when there were none: that
-  is a measurement, not a missing one).
-- Lead time: for each change shipped by a successful production deployment finished in the
-  window, the hours from its commit to that deployment (Change.lead_time, written with the
-  rows). Values of zero or less are clock or import errors and are left out. The median is
-  reported.
-- Failed deployments: production deployments in the window that failed, or that an incident
-  names as its cause (whenever that incident opened). Change failure rate is their share of
-  the deployments.
+The rules (RULES_VERSION), over a window of whole UTC days, start to end inclusive; a
+window counts from the team's first production deployment if that is later than its start:
+- Production: a deployment whose environment is one of the team's production names, in any
+  case (Team.production_names; "production, prod, prd, live" unless the team says
+  otherwise). Deployments elsewhere are kept, counted by environment and said, and count in
+  no metric.
+- Deployment frequency: successful production deployments finished in the window, per week
+  of the days counted (0.0 when there were none: that is a measurement, not a missing
+  one); deployment days beside it, the UTC days with at least one.
+- Lead time: for each change shipped in the window, the hours from its commit to the
+  deployment that shipped it: the successful production deployment it names, or, when that
+  one failed or went to another environment, the next successful production deployment of
+  the same service (Change.shipped_by, written with the rows). A change keeps the first
+  that shipped it. Values of zero or less are clock or import errors and are left out
+  (counted). The median is reported.
+- Failed deployments: production deployments in the window (whatever their status) that
+  failed, or that an incident names as its cause (an incident that opened after they
+  finished: reported with it, or linked by the team's rule by time). Change failure rate is
+  their share of all production deployments in the window.
 - Time to restore: for each incident resolved in the window, the hours from opening to
-  resolution, whichever deployment (if any, known or not) it names. The median is reported.
-- Rework rate: the share of deployments in the window that were rework (unplanned fixes).
+  resolution, whichever deployment (if any, known or not) it names. The median is reported;
+  the incidents naming no deployment are counted and said.
+- Failed deployment recovery time: for each failed deployment in the window, the hours to
+  the end of the failure: the resolution of the last incident naming it, else the next
+  successful production deployment of its service; failures not yet ended are counted and
+  left out. The median is reported.
+- Rework rate: the share of production deployments in the window that were rework.
 - Levels come from buckets that are data: the bounds on a framework's headline guidance
   (frameworks/key_metrics.py), so a measured level and an answered one share their buckets.
   A value takes the level (and the score) of the bucket that holds it, compared exactly; a
@@ -35,9 +47,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from frameworks.key_metrics import Bucket, bucket_for
 
-PRODUCTION = "production"
 SUCCESS = "success"
 FAILURE = "failure"
+
+# Which rules counted a value, said beside it (the API's rules_version, the pages): 2 is
+# December 2026's (production names in any case, changes shipped by the next success,
+# successful deployments in the frequency, linking by time, failed deployment recovery).
+RULES_VERSION = 2
 
 WINDOW_DAYS = 91  # a quarter: enough deployments and incidents for medians to mean something
 
@@ -262,54 +278,106 @@ def counted(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def _each(number: int, singular: str, plural: str) -> str:
+    return f"{number:,} {singular if number == 1 else plural}"
+
+
+def samples(data: Metrics) -> dict[str, str]:
+    """Per key metric, what its value rests on, with its denominator and what was left out
+    and why: "median of 61 changes shipped by 40 deployments; 3 …"."""
+    frequency = (
+        f"{data.successful_deployments:,} successful of "
+        f"{counted(data.deployments, 'production deployment')}"
+        + (
+            f" on {counted(data.deployment_days, 'day')}"
+            f" ({data.deployment_days_per_week:.1f} deployment days a week)"
+            if data.deployment_days and data.deployment_days_per_week is not None
+            else ""
+        )
+        + (
+            f" over {counted(data.measured_days, 'day')} (since the first)"
+            if data.measured_from and data.measured_from > data.start
+            else ""
+        )
+    )
+    lead = f"median of {counted(data.changes_measured, 'change')}" + (
+        f" shipped by {counted(data.shipping_deployments, 'deployment')}"
+        if data.shipping_deployments
+        else ""
+    )
+    if data.changes_shipped_later:
+        lead += (
+            f"; {data.changes_shipped_later:,} of them by the next successful deployment "
+            "after the failed or non-production one they name"
+        )
+    if data.changes_left_out:
+        lead += (
+            f"; {_each(data.changes_left_out, 'change', 'changes')} committed at or after "
+            "the deployment that shipped it left out"
+        )
+    by_incident = data.failed_deployments - data.failed_by_status
+    failure = f"{data.failed_deployments:,} failed of {counted(data.deployments, 'deployment')}"
+    if by_incident:
+        failure += f" ({data.failed_by_status:,} by status, {by_incident:,} named by an incident)"
+    if data.incidents_linked_by_time:
+        failure += (
+            f"; {_each(data.incidents_linked_by_time, 'incident', 'incidents')} linked by time"
+        )
+    if data.incidents_unlinked:
+        failure += (
+            f"; {counted(data.incidents_unlinked, 'resolved incident')} "
+            f"{'names' if data.incidents_unlinked == 1 else 'name'} no deployment"
+        )
+    return {
+        "deployment_frequency": frequency,
+        "lead_time": lead,
+        "change_failure_rate": failure,
+        "time_to_restore": f"median of {counted(data.incidents_resolved, 'resolved incident')}",
+    }
+
+
 def evidence(data: Metrics) -> dict[str, dict]:
     """Per key metric, what the data says in words: the value ("3.4 deployments a week" or
-    None), the sample it rests on ("from 44 deployments"), and the level and score found."""
+    None), the sample it rests on (samples), and the level and score found."""
     values = {
-        "deployment_frequency": (
-            None
-            if data.deployment_frequency_per_week is None
-            else f"{data.deployment_frequency_per_week:.1f} deployments a week",
-            f"from {counted(data.deployments, 'deployment')}"
-            + (
-                f" on {counted(data.deployment_days, 'day')}"
-                f" ({data.deployment_days_per_week:.1f} deployment days a week)"
-                if data.deployment_days and data.deployment_days_per_week is not None
-                else ""
-            )
-            + (
-                f" over {counted(data.measured_days, 'day')} (since the first)"
-                if data.measured_from and data.measured_from > data.start
-                else ""
-            ),
-        ),
-        "lead_time": (
-            None if data.lead_time_hours_median is None else _duration(data.lead_time_hours_median),
-            f"median of {counted(data.changes_measured, 'change')}",
-        ),
-        "change_failure_rate": (
-            None if data.change_failure_rate is None else f"{data.change_failure_rate:.0%}",
-            f"{data.failed_deployments:,} failed of {counted(data.deployments, 'deployment')}"
-            + (
-                f"; {counted(data.incidents_unlinked, 'resolved incident')} "
-                f"{'names' if data.incidents_unlinked == 1 else 'name'} no deployment"
-                if data.incidents_unlinked
-                else ""
-            ),
-        ),
-        "time_to_restore": (
-            None
-            if data.recovery_time_hours_median is None
-            else _duration(data.recovery_time_hours_median),
-            f"median of {counted(data.incidents_resolved, 'resolved incident')}",
-        ),
+        "deployment_frequency": None
+        if data.deployment_frequency_per_week is None
+        else f"{data.deployment_frequency_per_week:.1f} deployments a week",
+        "lead_time": None
+        if data.lead_time_hours_median is None
+        else _duration(data.lead_time_hours_median),
+        "change_failure_rate": None
+        if data.change_failure_rate is None
+        else f"{data.change_failure_rate:.0%}",
+        "time_to_restore": None
+        if data.recovery_time_hours_median is None
+        else _duration(data.recovery_time_hours_median),
     }
+    said = samples(data)
     return {
         code: {
             "value": value,
-            "sample": sample,
+            "sample": said[code],
             "level": data.levels.get(code),
             "score": data.scores.get(code),
         }
-        for code, (value, sample) in values.items()
+        for code, value in values.items()
     }
+
+
+def recovery_text(data: Metrics) -> str:
+    """Failed deployment recovery time in words, with its sample."""
+    failures = data.failed_deployments
+    if not data.failures_recovered:
+        return (
+            "no failure to recover from"
+            if not failures
+            else f"none of {counted(failures, 'failed deployment')} has recovered yet"
+        )
+    text = (
+        f"{_duration(data.failed_deployment_recovery_hours_median)} (median of "
+        f"{counted(data.failures_recovered, 'recovered failure')}"
+    )
+    if failures > data.failures_recovered:
+        text += f"; {failures - data.failures_recovered:,} not recovered yet"
+    return text + ")"

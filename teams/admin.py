@@ -51,6 +51,9 @@ class TeamAdmin(EndsMemberships, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    # Changing them rewrites the team's stored delivery data (which deployments count, which
+    # changes they ship), which the team's delivery page does; here they are read only.
+    readonly_fields = ["production_environments", "incident_link_hours"]
 
     @admin.display(description="members")
     def member_count(self, obj):

@@ -51,5 +51,10 @@ class MetricsView(APIView):
         data = measure(team, start, end, buckets_of(framework))
         result = dataclasses.asdict(data)
         return Response(
-            {"team": team.slug, "levels_from": str(framework) if framework else None, **result}
+            {
+                "team": team.slug,
+                "levels_from": str(framework) if framework else None,
+                "rules_version": metrics.RULES_VERSION,
+                **result,
+            }
         )

@@ -12,11 +12,17 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from delivery import metrics
-from delivery.forms import DeliveryUploadForm, TokenForm
-from delivery.imports import COLUMNS, MAX_UPLOAD_ROWS, ImportRefused, import_delivery
+from delivery.forms import DeliveryUploadForm, MeasuringRulesForm, TokenForm
+from delivery.imports import (
+    COLUMNS,
+    MAX_UPLOAD_ROWS,
+    ImportRefused,
+    import_delivery,
+    production_names_text,
+)
 from delivery.models import Receipt
 from delivery.selectors import bucket_texts, buckets_of, last_receipts, measure
-from delivery.services import MODELS, arrival_withdraw
+from delivery.services import MODELS, arrival_withdraw, team_rules_apply
 from frameworks.params import id_param, page_param
 from teams.models import TeamToken
 from teams.selectors import get_team_for
@@ -178,7 +184,80 @@ def _upload(request, team):
     )
 
 
-def team_delivery_page(request, team, *, form=None, token_form=None, status=200):
+def rules_form_of(team, data=None) -> MeasuringRulesForm:
+    return MeasuringRulesForm(
+        data,
+        initial={
+            "production_environments": team.production_environments,
+            "incident_link_hours": team.incident_link_hours,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_rules(request, slug):
+    """Change how the team's data is measured (members only), applied to every stored row
+    at once; then back to the delivery page. A GET leads there."""
+    team = get_team_for(request.user, slug)
+    back = reverse("assessments:delivery", args=[team.slug]) + "#rules"
+    if request.method == "GET":
+        return redirect(back)
+    if not team.user_may_change:
+        messages.error(request, f"Only members of {team} can change how its data is measured.")
+        return redirect(back)
+    form = rules_form_of(team, request.POST)
+    if not form.is_valid():
+        return team_delivery_page(request, team, rules_form=form, status=400)
+    team_rules_apply(team, **form.cleaned_data)
+    hours = team.incident_link_hours
+    messages.success(
+        request,
+        f"Saved, and applied to all of {team}'s data: production is "
+        f"{production_names_text(team.production_names)} in any case; incidents that name no "
+        + (
+            f"deployment are linked to one that finished up to {hours} hours before."
+            if hours
+            else "deployment stay unlinked."
+        ),
+    )
+    return redirect(back)
+
+
+@require_safe
+@login_required
+def delivery_measured(request, slug):
+    """How the team's measured values were counted: each rule in words with the team's own
+    counts for the same window as the delivery page; for anyone who may read the team."""
+    team = get_team_for(request.user, slug)
+    start, end = metrics.default_window(timezone.now().date())
+    assessment, _ = claimed(team)
+    framework = measuring_framework(assessment)
+    buckets = buckets_of(framework)
+    data = measure(team, start, end, buckets)
+    return render(
+        request,
+        "assessments/delivery_measured.html",
+        {
+            "team": team,
+            "data": data,
+            "said": metrics.evidence(data),
+            "recovery": metrics.recovery_text(data),
+            "production": production_names_text(team.production_names),
+            "levels_from": framework,
+            "buckets": bucket_texts(buckets),
+            "rules_version": metrics.RULES_VERSION,
+            "minimums": {
+                "changes": metrics.MIN_CHANGES_FOR_LEAD_TIME,
+                "deployments": metrics.MIN_DEPLOYMENTS_FOR_FAILURE_RATE,
+                "incidents": metrics.MIN_INCIDENTS_FOR_RESTORE,
+            },
+            "nav": "teams",
+        },
+    )
+
+
+def team_delivery_page(request, team, *, form=None, token_form=None, rules_form=None, status=200):
     """The delivery page: measured beside answered, the upload, and the team's tokens."""
     member = team.user_may_change
     new_token = new_token_of(request, team) if member else None
@@ -195,6 +274,10 @@ def team_delivery_page(request, team, *, form=None, token_form=None, status=200)
             "member": member,
             "form": form or DeliveryUploadForm(),
             "token_form": token_form or TokenForm(),
+            "rules_form": rules_form or rules_form_of(team),
+            "rules_version": metrics.RULES_VERSION,
+            "recovery": metrics.recovery_text(data),
+            "production": production_names_text(team.production_names),
             "new_token": new_token,
             "tokens": TeamToken.objects.filter(team=team).select_related("created_by")
             if member

@@ -105,7 +105,12 @@ class MetricsSerializer(serializers.Serializer):
     measured_days = serializers.IntegerField(
         help_text="Days from measured_from to end: what the frequency is over."
     )
-    deployments = serializers.IntegerField()
+    deployments = serializers.IntegerField(
+        help_text="Production deployments finished in the window, whatever their status."
+    )
+    successful_deployments = serializers.IntegerField(
+        help_text="Of those, the successful ones: what the frequency counts."
+    )
     deployment_frequency_per_week = serializers.FloatField(allow_null=True)
     deployment_days = serializers.IntegerField(
         help_text="UTC days with at least one successful production deployment."
@@ -113,15 +118,46 @@ class MetricsSerializer(serializers.Serializer):
     deployment_days_per_week = serializers.FloatField(allow_null=True)
     lead_time_hours_median = serializers.FloatField(allow_null=True)
     changes_measured = serializers.IntegerField()
+    changes_left_out = serializers.IntegerField(
+        help_text="Changes shipped in the window with a lead time of zero or less (a clock "
+        "or import error): left out."
+    )
+    changes_shipped_later = serializers.IntegerField(
+        help_text="Of the changes measured, those shipped by the next successful production "
+        "deployment of the service after the failed or non-production one they name."
+    )
+    shipping_deployments = serializers.IntegerField(
+        help_text="The deployments that shipped the changes measured."
+    )
     change_failure_rate = serializers.FloatField(allow_null=True)
     failed_deployments = serializers.IntegerField()
+    failed_by_status = serializers.IntegerField(
+        help_text="Of the failed deployments, those with a failed status; the rest were "
+        "named by an incident."
+    )
     recovery_time_hours_median = serializers.FloatField(allow_null=True)
     incidents_resolved = serializers.IntegerField()
     incidents_unlinked = serializers.IntegerField(
         help_text="Of the incidents resolved in the window, those naming no deployment: "
         "they fail none."
     )
+    incidents_linked_by_time = serializers.IntegerField(
+        help_text="Of the incidents resolved in the window, those the team's rule linked by time."
+    )
+    failed_deployment_recovery_hours_median = serializers.FloatField(
+        allow_null=True,
+        help_text="Median hours from a failed deployment to the end of its failure.",
+    )
+    failures_recovered = serializers.IntegerField(
+        help_text="The failed deployments whose failure has ended (the sample of the median)."
+    )
     rework_rate = serializers.FloatField(allow_null=True)
+    other_environments = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Deployments in the window outside the team's production environments, "
+        "[{environment, deployments}], most first: counted in no metric.",
+    )
+    rules_version = serializers.IntegerField(help_text="The version of the rules that counted.")
     levels = serializers.DictField(child=serializers.CharField(allow_null=True))
     scores = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     levels_from = serializers.CharField(

@@ -319,5 +319,5 @@ def test_the_metrics_and_the_delivery_page_use_the_same_buckets(client, team, ke
     assert data["levels"]["deployment_frequency"] == "High"  # 1.0's buckets, not 1.1's Elite
     client.force_login(team.members.get())
     page = client.get(reverse("assessments:delivery", args=[team.slug])).content.decode()
-    frequency = page.split("Deployment frequency")[1].split("</tr>")[0]
+    frequency = page.split('scope="row">Deployment frequency')[1].split("</tr>")[0]
     assert "level-high" in frequency and "level-elite" not in frequency

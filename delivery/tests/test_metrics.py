@@ -85,18 +85,21 @@ class Incident:
     opened_at: datetime
     resolved_at: datetime | None = None
     deployment_id: str | None = None
+    service: str = ""
 
 
-def deploy(id, finished_at, status="success", environment="production", rework=False):
-    return Deploy(id, finished_at, status, environment, rework)
+def deploy(
+    id, finished_at, status="success", environment="production", rework=False, service="api"
+):
+    return Deploy(id, finished_at, status, environment, rework, service)
 
 
 def change(id, committed_at, deployment_id):
     return Change(id, committed_at, deployment_id)
 
 
-def incident(id, opened_at, resolved_at=None, deployment_id=None):
-    return Incident(id, opened_at, resolved_at, deployment_id)
+def incident(id, opened_at, resolved_at=None, deployment_id=None, service=""):
+    return Incident(id, opened_at, resolved_at, deployment_id, service)
 
 
 _teams = itertools.count()
@@ -640,12 +643,14 @@ def test_without_buckets_nothing_has_a_level():
 
 
 def store(team, kind, items):
-    delivery_store(
-        team,
-        {kind: [(n, {**asdict(item)}) for n, item in enumerate(items)]},
-        channel="upload",
-        sender="test",
-    )
+    """Store the items through the one writer, as an arrival of their own; what it wrote."""
+    rows = []
+    for n, item in enumerate(items):
+        row = asdict(item)
+        if "deployment_id" in row:
+            row["deployment_id"] = row["deployment_id"] or ""
+        rows.append((n, row))
+    return delivery_store(team, {kind: rows}, channel="upload", sender="test")
 
 
 def test_a_change_sent_before_its_deployment_counts_once_the_deployment_arrives():
@@ -732,4 +737,7 @@ def test_resolved_incidents_that_name_no_deployment_are_counted_and_said():
     assert metrics.incidents_resolved == 3 and metrics.incidents_unlinked == 2
     assert metrics.failed_deployments == 1  # only the linked one fails a deployment
     sample = evidence(metrics)["change_failure_rate"]["sample"]
-    assert sample == "1 failed of 5 deployments; 2 resolved incidents name no deployment"
+    assert sample == (
+        "1 failed of 5 deployments (0 by status, 1 named by an incident); "
+        "2 resolved incidents name no deployment"
+    )

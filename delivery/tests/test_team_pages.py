@@ -40,7 +40,7 @@ def test_the_headline_question_shows_what_the_data_says_and_follows_new_data(
     assert "Your data" in headline and "3.0 deployments a week" in headline
     assert "(since the first)" in headline
     assert "level-high" in headline.split("Your data")[1] and "score 4" in headline
-    assert "from 36 deployments" in headline
+    assert "36 successful of 36 production deployments" in headline
     assert page.count("Your data") == 1  # only the headline question
     # New data shows at once, though the team's answers (and revision) did not change.
     recent_history(team, weeks=1)  # sends 3 of the same deployments again: no change
@@ -53,7 +53,7 @@ def test_the_headline_question_shows_what_the_data_says_and_follows_new_data(
     from delivery.tests.test_imports import DEPLOYMENTS, csv, import_delivery
 
     import_delivery(team, {"deployments": csv(DEPLOYMENTS + more + "\n")})
-    assert "from 136 deployments" in client.get(first_step).content.decode()
+    assert "136 successful of 136 production deployments" in client.get(first_step).content.decode()
     # Later steps have no headline question; a second viewer sees the same evidence.
     assert (
         "Your data"
