@@ -251,6 +251,7 @@ def big_team() -> Team:
                 external_id=f"d{n}",
                 service="api",
                 environment="production",
+                production=True,
                 finished_at=now - step * (n + 1),
                 status="success",
             )

@@ -3,7 +3,7 @@ page-part cache went) migrates forward with every row kept: teams, members, asse
 answers, tokens, delivery data and the organisation viewer's permission. Run on SQLite and,
 in CI, on PostgreSQL."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -78,12 +78,14 @@ def fill(apps) -> dict:
         team=team,
         external_id="d1",
         service="pay",
-        environment="production",
+        environment="Production",  # counted once names match in any case
         finished_at=WHEN,
         status="success",
         receipt=receipt,
     )
-    Change.objects.create(team=team, external_id="c1", committed_at=WHEN, deployment_id="d1")
+    Change.objects.create(
+        team=team, external_id="c1", committed_at=WHEN - timedelta(hours=2), deployment_id="d1"
+    )
     Incident.objects.create(team=team, external_id="i1", opened_at=WHEN, deployment_id="d1")
     return {"team": team.pk, "draft": draft.pk, "done": done.pk}
 
@@ -119,8 +121,17 @@ def test_an_existing_database_migrates_forward_with_every_row_kept():
     assert TeamToken.objects.get(team=team).digest == "d" * 64
     assert Receipt.objects.get(team=team).rows == 1
     assert Deployment.objects.get(team=team).external_id == "d1"
-    assert Change.objects.get(team=team).deployment_id == "d1"
-    assert Incident.objects.get(team=team).deployment_id == "d1"
+    # The measuring rules of today applied to the rows kept: production in any case, the
+    # change shipped by it, the incident's link marked as reported.
+    assert Deployment.objects.get(team=team).production
+    change = Change.objects.get(team=team)
+    assert (change.deployment_id, change.shipped_by, change.lead_time) == (
+        "d1",
+        "d1",
+        timedelta(hours=2),
+    )
+    incident = Incident.objects.get(team=team)
+    assert (incident.deployment_id, incident.link) == ("d1", "reported")
     # The organisation viewer still reads every team; the member still changes theirs.
     users = get_user_model().objects
     assert users.get(username="vic").has_perm("teams.view_all_teams")
