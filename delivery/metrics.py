@@ -120,9 +120,8 @@ class Counts:
     other_environments: tuple = ()
     changes_left_out: int = 0  # shipped in the window with a lead time of zero or less
     # of the changes measured, those shipped by a later deployment than the one they name
-    # (it failed, or went elsewhere first), and the deployments that shipped them all
+    # (it failed, or went elsewhere first)
     changes_shipped_later: int = 0
-    shipping_deployments: int = 0
     failed_by_status: int = 0  # of the failed deployments, those with a failed status
     incidents_linked_by_time: int = 0  # of the incidents resolved, linked by the team's rule
     # Failed deployment recovery time: failures in the window that ended, and the median
@@ -148,7 +147,6 @@ class Metrics:
     changes_measured: int
     changes_left_out: int  # Counts.changes_left_out
     changes_shipped_later: int
-    shipping_deployments: int
     change_failure_rate: float | None  # a fraction 0..1
     failed_deployments: int
     failed_by_status: int
@@ -245,7 +243,6 @@ def summarise(counts: Counts, buckets: Buckets) -> Metrics:
         changes_measured=counts.changes_measured,
         changes_left_out=counts.changes_left_out,
         changes_shipped_later=counts.changes_shipped_later,
-        shipping_deployments=counts.shipping_deployments,
         change_failure_rate=failure_rate,
         failed_deployments=counts.failed_deployments,
         failed_by_status=counts.failed_by_status,
@@ -300,11 +297,7 @@ def samples(data: Metrics) -> dict[str, str]:
             else ""
         )
     )
-    lead = f"median of {counted(data.changes_measured, 'change')}" + (
-        f" shipped by {counted(data.shipping_deployments, 'deployment')}"
-        if data.shipping_deployments
-        else ""
-    )
+    lead = f"median of {counted(data.changes_measured, 'change')}"
     if data.changes_shipped_later:
         lead += (
             f"; {data.changes_shipped_later:,} of them by the next successful deployment "

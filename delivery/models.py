@@ -65,9 +65,17 @@ class Deployment(models.Model):
         ]
         indexes = [
             # Covers the counts of a window (aggregates.window_counts): read from it alone.
+            # A window's deployments by a range on the time; whether each is production, and
+            # the rest that its counts need, read from the index alone.
             models.Index(
-                fields=["team", "production", "finished_at", "status", "rework"],
-                name="deployment_production",
+                fields=["team", "finished_at", "production", "status", "rework"],
+                name="deployment_window",
+            ),
+            # The failed ones of a window, few, read on their own (aggregates._failures).
+            models.Index(
+                fields=["team", "finished_at"],
+                condition=models.Q(status="failure"),
+                name="deployment_failed",
             ),
             # The next deployment of a service (a change shipped by a failed one, the end of
             # a failure) and the last before an incident (linking by time).
@@ -92,6 +100,9 @@ class Change(models.Model):
     # finished, and the change's lead time to it. The metrics read them from an index
     # (aggregates.window_counts) rather than joining the two tables.
     shipped_by = models.CharField(max_length=200, blank=True, editable=False)
+    # Whether that is a later deployment than the one it names (which failed or went
+    # elsewhere first): counted beside the lead time, from the index below.
+    shipped_later = models.BooleanField(default=False, editable=False)
     shipped_at = models.DateTimeField(null=True, blank=True, editable=False)
     lead_time = models.DurationField(null=True, blank=True, editable=False)
     receipt = receipt_field()
@@ -106,6 +117,12 @@ class Change(models.Model):
             models.Index(fields=["team", "deployment_id"], name="change_deployment"),
             # In lead-time order, so the middle of a window is read by walking it, unsorted.
             models.Index(fields=["team", "lead_time", "shipped_at"], name="change_lead_time"),
+            # The few shipped by a later deployment than they name, counted on their own.
+            models.Index(
+                fields=["team", "shipped_at", "lead_time"],
+                condition=models.Q(shipped_later=True),
+                name="change_shipped_later",
+            ),
         ]
 
     def __str__(self):

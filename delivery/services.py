@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Case, F, Max, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -213,7 +213,13 @@ def changes_ship(team, changes) -> None:
     changes.update(shipped_by=Coalesce(Subquery(direct), Subquery(later), Value("")))
     finished = Deployment.objects.filter(team=team, external_id=OuterRef("shipped_by"))
     changes.update(shipped_at=Subquery(finished.values("finished_at")[:1]))
-    changes.update(lead_time=F("shipped_at") - F("committed_at"))
+    changes.update(
+        lead_time=F("shipped_at") - F("committed_at"),
+        shipped_later=Case(
+            When(Q(shipped_by="") | Q(shipped_by=F("deployment_id")), then=Value(False)),
+            default=Value(True),
+        ),
+    )
 
 
 def _deployments_ship(team, batch: dict, before: dict) -> None:

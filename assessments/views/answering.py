@@ -157,6 +157,7 @@ def step_evidence(assessment, tree: FrameworkTree, gate) -> dict:
         "start": found["start"],
         "end": found["end"],
         "url": reverse("assessments:delivery", args=[assessment.team.slug]),
+        "measured_url": reverse("assessments:delivery_measured", args=[assessment.team.slug]),
     }
     return {qid: {**found["metrics"][code], **window} for qid, code in headlines.items()}
 

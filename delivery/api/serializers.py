@@ -126,9 +126,6 @@ class MetricsSerializer(serializers.Serializer):
         help_text="Of the changes measured, those shipped by the next successful production "
         "deployment of the service after the failed or non-production one they name."
     )
-    shipping_deployments = serializers.IntegerField(
-        help_text="The deployments that shipped the changes measured."
-    )
     change_failure_rate = serializers.FloatField(allow_null=True)
     failed_deployments = serializers.IntegerField()
     failed_by_status = serializers.IntegerField(

@@ -59,6 +59,8 @@ def test_submission_freezes_the_data_beside_the_answers(client, dora, team):
     frequency = page.split("Deployment Frequency <span")[1].split("</div></div></div>")[0]
     assert "Your data:" in frequency and "Answer and data disagree" in frequency
     assert reverse("assessments:delivery", args=[team.slug]) in page
+    assert measured["rules_version"] == 2 and "counted by the rules of version 2" in page
+    assert reverse("assessments:delivery_measured", args=[team.slug]) in page
     # The delivery performance of the data (the lowest of High, Medium, High) beside the
     # answered one, and which of them the history uses.
     answered = assessment.result["delivery_performance"]["level"]

@@ -192,7 +192,7 @@ def test_how_it_was_measured_gives_each_rule_with_the_teams_counts(
     assert "2</strong> production deployments, 1 of them successful" in page
     assert "1 in “qa”" in page
     # y named "b" (in qa): production had no success of api after it, so it waits.
-    assert "median of 1 change shipped by 1 deployment" in page
+    assert "median of 1 change" in page
     assert "1 resolved incident names no deployment" in page
     assert "not turned on linking by time" in page
     assert "none of 1 failed deployment has recovered yet" in page
@@ -211,11 +211,11 @@ def test_how_it_was_measured_gives_each_rule_with_the_teams_counts(
         )
 
     delivery_store(team, {"deployments": [success(0)]}, channel="api", sender="test")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(url)
     more = [success(n) for n in range(1, 200)]
     delivery_store(team, {"deployments": more}, channel="api", sender="test")
-    with django_assert_num_queries(16):  # the same however much data
+    with django_assert_num_queries(17):  # the same however much data
         client.get(url)
 
 

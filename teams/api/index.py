@@ -11,6 +11,7 @@ from .permissions import SignedInOrToken
 TEAM_ENDPOINTS = {
     "team": "api-team",
     "deployments": "api-deployments",
+    "latest_deployment": "api-deployment-latest",
     "incidents": "api-incidents",
     "metrics": "api-metrics",
 }
