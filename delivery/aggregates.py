@@ -25,6 +25,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -196,7 +197,12 @@ def _failures(team, low, high):
     # The deployments any incident names, read once (an IN list the database builds), so
     # that only those are looked at row by row.
     named = Incident.objects.filter(team=team).exclude(deployment_id="").values("deployment_id")
-    resolved = naming.order_by(F("resolved_at").desc(nulls_first=True)).values("resolved_at")[:1]
+    # The last resolution among them, as an aggregate over the (team, deployment) index: an
+    # ordered subquery would tempt SQLite, without statistics, to walk every incident of the
+    # team in resolution order for each failure.
+    resolved = (
+        naming.order_by().values("deployment_id").annotate(last=Max("resolved_at")).values("last")
+    )
     following = (
         _production(team)
         .filter(
@@ -216,6 +222,7 @@ def _failures(team, low, high):
         Deployment.objects.filter(Q(pk__in=failed) | Q(pk__in=blamed) & Q(Exists(naming)))
         .annotate(
             ended=Case(
+                When(Exists(naming.filter(resolved_at__isnull=True)), then=Value(None)),
                 When(Exists(naming), then=Subquery(resolved)),
                 default=Subquery(following),
                 output_field=DateTimeField(),
