@@ -200,8 +200,19 @@ def _failures(team, low, high):
     # The last resolution among them, as an aggregate over the (team, deployment) index: an
     # ordered subquery would tempt SQLite, without statistics, to walk every incident of the
     # team in resolution order for each failure.
+    # None while one of them is open.
     resolved = (
-        naming.order_by().values("deployment_id").annotate(last=Max("resolved_at")).values("last")
+        naming.order_by()
+        .values("deployment_id")
+        .annotate(named=Count("pk"), done=Count("resolved_at"), last=Max("resolved_at"))
+        .annotate(
+            end=Case(
+                When(named=F("done"), then=F("last")),
+                default=Value(None),
+                output_field=DateTimeField(),
+            )
+        )
+        .values("end")
     )
     following = (
         _production(team)
@@ -222,7 +233,6 @@ def _failures(team, low, high):
         Deployment.objects.filter(Q(pk__in=failed) | Q(pk__in=blamed) & Q(Exists(naming)))
         .annotate(
             ended=Case(
-                When(Exists(naming.filter(resolved_at__isnull=True)), then=Value(None)),
                 When(Exists(naming), then=Subquery(resolved)),
                 default=Subquery(following),
                 output_field=DateTimeField(),
