@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from frameworks.tree import FrameworkTree, framework_tree
 
+from .improvements import result_actions
 from .models import Assessment
 from .selectors import notes_by_assessment
 
@@ -45,6 +46,8 @@ CSV_HEADER = [
     "measured value",
     "measured level",
     "answer and data disagree",
+    # The improvement actions made from this result (or verified against it) on the question.
+    "improvement actions",
 ]
 
 
@@ -127,6 +130,18 @@ def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> d
         # The team's measured key metrics at submission, beside its answers (None when the
         # framework asks about no key metric, or the result predates measured data).
         "measured": document.get("measured"),
+        # The improvement actions made from this result or verified against it.
+        "actions": [
+            {
+                **{k: v for k, v in action.items() if k != "question_ids"},
+                "questions": [
+                    f"Q{questions[qid].number}"
+                    for qid in action["question_ids"]
+                    if qid in questions
+                ],
+            }
+            for action in result_actions(assessment)
+        ],
         "recommendations": [
             {
                 "code": f"Q{questions[r['question_id']].number}",
@@ -190,6 +205,10 @@ def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> st
 
 def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
     document = assessment.result
+    acting: dict[int, list[str]] = {}
+    for action in result_actions(assessment):
+        for qid in action["question_ids"]:
+            acting.setdefault(qid, []).append(f"{action['title']} ({action['status']})")
     level = _maturity(document) or {}
     delivery = document.get("delivery_performance") or {}
     measured = document.get("measured") or {}
@@ -226,6 +245,7 @@ def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
                 (data["value"] or "nothing to measure") if data else "",
                 (data["measured"] or "too little data") if data else "",
                 data["differs"] if data else "",
+                "; ".join(acting.get(question.id, ())),
             ]
         )
 
@@ -244,6 +264,8 @@ def overview_csv_lines(rows, metric_names: list[str]):
         "key metrics where answers and data disagree",
         "due",
         "drafts in progress",
+        "actions in progress",
+        "actions verified",
     ]
     return spreadsheet_csv_lines(header, _overview_rows(rows, metric_names))
 
@@ -264,4 +286,6 @@ def _overview_rows(rows, metric_names: list[str]):
             latest.disagreements if latest else None,
             row.due,
             row.drafts,
+            row.actions_in_progress,
+            row.actions_verified,
         ]

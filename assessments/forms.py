@@ -2,12 +2,16 @@ import hashlib
 import re
 
 from django import forms
+from django.core.validators import URLValidator
+from django.utils import timezone
 
+from delivery.metrics import out_of_range
+from frameworks.key_metrics import CHOICES as KEY_METRIC_CHOICES
 from frameworks.models import SCORES, Framework
 from frameworks.tree import QuestionNode
 from teams.models import Team
 
-from .models import Answer, Assessment
+from .models import Action, Answer, Assessment
 from .selectors import startable_teams
 from .services import AnswerInput
 
@@ -184,3 +188,58 @@ class AnswerPageForm:
                 )
             )
         return changed
+
+
+class ActionForm(forms.Form):
+    """An improvement action's fields; the questions offered are those of one framework,
+    the owners the team's members (improvements.action_create checks both again)."""
+
+    title = forms.CharField(max_length=200, strip=True)
+    plan = forms.CharField(
+        label="What the team will do",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    questions = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="The questions it addresses",
+        error_messages={"required": "Choose at least one question it addresses."},
+    )
+    key_metric = forms.ChoiceField(
+        label="The key metric it should move",
+        choices=[("", "none")] + KEY_METRIC_CHOICES,
+        required=False,
+    )
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="nobody yet")
+    due = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date"
+    )
+    link = forms.URLField(
+        label="Tracker issue",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="A link to the team's tracker (http or https).",
+    )
+
+    def __init__(self, *args, questions, members, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = questions
+        self.fields["questions"].label_from_instance = lambda q: q.topic
+        self.fields["owner"].queryset = members
+        if editing:  # what it addresses and its baseline stay as made
+            del self.fields["questions"], self.fields["key_metric"]
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        if due is not None and (problem := out_of_range(due, timezone.now().date())):
+            raise forms.ValidationError(f"{due.isoformat()} {problem}.")
+        return due
+
+
+class ActionMoveForm(forms.Form):
+    status = forms.ChoiceField(choices=Action.Status.choices)
+    note = forms.CharField(max_length=300, required=False, strip=True)

@@ -226,3 +226,114 @@ class Answer(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.score is not None or self.not_applicable
+
+
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions the user may read (the access rule, through the team)."""
+        return self.filter(team_access(user, change=False, team="team"))
+
+    def changeable_by(self, user):
+        """Actions the user may change: those of their own teams."""
+        return self.filter(team_access(user, change=True, team="team"))
+
+    def open(self):
+        return self.filter(status__in=Action.OPEN)
+
+
+class Action(models.Model):
+    """An improvement a team commits to: what it will do about some questions of one
+    framework (and the key metric they should move), with an owner, a due date and a status;
+    its baseline is kept when it is made, and its verdict is found once a later result of the
+    framework arrives (assessments/improvements.py)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "planned"
+        IN_PROGRESS = "in_progress", "in progress"
+        DONE = "done", "done"
+        VERIFIED = "verified", "verified"
+        DROPPED = "dropped", "dropped"
+
+    OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(max_length=200)
+    plan = models.TextField("what the team will do", max_length=2000, blank=True)
+    questions = models.ManyToManyField(Question, through="ActionQuestion", related_name="+")
+    key_metric = models.CharField(max_length=30, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="actions"
+    )
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    dropped_reason = models.CharField(max_length=300, blank=True)
+    link = models.URLField(max_length=500, blank=True, help_text="The team's tracker issue.")
+    # The result it came from, and what stood at its making: the questions' scores there
+    # and, where the team sends delivery data, the key metric over the 91 days before.
+    source = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    baseline = models.JSONField(default=dict, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The verdict as it was confirmed ({"state", "words", "result"}): what pages and
+    # downloads say of a verified action without working it out again.
+    verdict = models.JSONField(null=True, blank=True, editable=False)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "status"], name="action_team_status"),
+            models.Index(fields=["owner", "status"], name="action_owner_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ActionQuestion(models.Model):
+    """A question an action addresses: protected, as answered questions are."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="addressed")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "question"], name="action_question_once")
+        ]
+
+    def __str__(self):
+        return f"{self.action} · {self.question}"
+
+
+class ActionEvent(models.Model):
+    """One change of an action's status (its making included): who, when, and why."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=Action.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.action} → {self.status}"

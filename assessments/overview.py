@@ -12,6 +12,7 @@ without a value counts as the lowest; ties go by id. By team, results go in name
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from frameworks.models import Framework
 from frameworks.tree import cached_tree, framework_tree
 from teams.models import Team
 
+from .improvements import action_counts
 from .models import Assessment
 from .selectors import visible_latest
 
@@ -60,6 +62,8 @@ class OverviewRow:
     latest: LatestResult | None  # None: a team without a result (the CSV lists those too)
     drafts: int
     due: bool
+    actions_in_progress: int = 0  # the team's improvement actions in progress
+    actions_verified: int = 0  # and those whose verdict was confirmed
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ def overview_ids(user, *, framework_id: int | None, sort: str, descending: bool)
 
 def overview_rows(ids: list[int], labels: dict[int, str], now) -> list[OverviewRow]:
     """The rows of these latest results, in the order of `ids`, with their teams' drafts
-    (two queries); `labels` names each framework by id."""
+    and improvement actions (three queries); `labels` names each framework by id."""
     rows = {row["pk"]: row for row in Assessment.objects.filter(pk__in=ids).values(*FIELDS)}
     drafts = dict(
         Assessment.objects.drafts()
@@ -138,7 +142,20 @@ def overview_rows(ids: list[int], labels: dict[int, str], now) -> list[OverviewR
         .annotate(n=Count("pk"))
         .values_list("team", "n")
     )
-    return [overview_row(rows[pk], labels, drafts.get(rows[pk]["team_id"], 0), now) for pk in ids]
+    team_ids = [row["team_id"] for row in rows.values()]
+    actions = action_counts(team_ids)
+    result = []
+    for pk in ids:
+        row = overview_row(rows[pk], labels, drafts.get(rows[pk]["team_id"], 0), now)
+        counts = actions.get(row.team.id, {})
+        result.append(
+            dataclasses.replace(
+                row,
+                actions_in_progress=counts.get("in_progress", 0),
+                actions_verified=counts.get("verified", 0),
+            )
+        )
+    return result
 
 
 def overview_row(row: dict, labels: dict[int, str], drafts: int, now) -> OverviewRow:

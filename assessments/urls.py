@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import answering, compare, dashboard, delivery, overview, results, teams
+from .views import (
+    answering,
+    compare,
+    dashboard,
+    delivery,
+    improvements,
+    overview,
+    results,
+    teams,
+)
 
 app_name = "assessments"
 urlpatterns = [
@@ -17,6 +26,14 @@ urlpatterns = [
     path("assessments/<int:pk>/results.csv", results.results_csv, name="results_csv"),
     path("teams/", teams.team_list_view, name="team_list"),
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),
+    path("teams/<slug:slug>/actions/new/", improvements.action_new, name="action_new"),
+    path("teams/<slug:slug>/actions/<int:pk>/", improvements.action_detail, name="action"),
+    path(
+        "teams/<slug:slug>/actions/<int:pk>/move/",
+        improvements.action_move_view,
+        name="action_move",
+    ),
+    path("teams/<slug:slug>/actions/<int:pk>/edit/", improvements.action_edit, name="action_edit"),
     path("teams/<slug:slug>/delivery/", delivery.team_delivery, name="delivery"),
     path("teams/<slug:slug>/delivery/tokens/", delivery.team_tokens, name="tokens"),
     path("teams/<slug:slug>/delivery/rules/", delivery.team_rules, name="delivery_rules"),

@@ -334,6 +334,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are called "status": a deployment's and an improvement action's.
+    "ENUM_NAME_OVERRIDES": {
+        "DeploymentStatusEnum": "delivery.models.Deployment.Status",
+        "ActionStatusEnum": "assessments.models.Action.Status",
+    },
 }
 
 # Deployment switches. Cookies are secure by default whenever DEBUG is off; HTTPS redirect

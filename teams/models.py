@@ -106,7 +106,8 @@ class TeamQuerySet(models.QuerySet):
 
 
 DEFAULT_PRODUCTION_ENVIRONMENTS = "production, prod, prd, live"
-MAX_INCIDENT_LINK_HOURS = 168  # a week: further back, a deployment is no likely cause
+MAX_INCIDENT_LINK_HOURS = 168
+MAX_ACTIONS_IN_PROGRESS = 10  # a week: further back, a deployment is no likely cause
 
 
 class Team(models.Model):
@@ -132,6 +133,13 @@ class Team(models.Model):
         help_text="Link an incident that names no deployment to the last successful "
         "production deployment (of its service) that finished at most this many hours before "
         "it opened. Empty: off.",
+    )
+
+    actions_in_progress_limit = models.PositiveSmallIntegerField(
+        "actions in progress at most",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ACTIONS_IN_PROGRESS)],
+        help_text="How many improvement actions may be in progress at once: focus.",
     )
 
     objects = TeamQuerySet.as_manager()

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.improvements import action_create, action_move
 from assessments.tests.make import (
     make_assessment,
     make_team,
@@ -24,7 +25,7 @@ from assessments.tests.make import (
 from assessments.tests.test_browser import sign_in
 from assessments.tests.test_results import dora_scores
 from delivery.tests.test_imports import recent_history
-from frameworks.models import Framework
+from frameworks.models import Framework, Question
 from teams.models import TeamToken
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,8 +102,22 @@ def seed_site(dora):
         title="Old",
         when=now - timedelta(days=300),
     )
+    questions = list(Question.objects.filter(gate__domain__framework=dora)[:2])
+    action = action_create(
+        team=team,
+        user=member,
+        framework=dora,
+        questions=questions,
+        title="Trunk-based development",
+        key_metric="lead_time",
+        owner=member,
+        source=done[-1],
+        due=now.date() - timedelta(days=1),
+    )
+    action_move(action=action, user=member, status="in_progress")
     make_viewer("vera")
     return {
+        "action": action,
         "team": team,
         "older": done[-2],
         "latest": done[-1],
@@ -126,6 +141,11 @@ def member_pages(site):
         "team list": reverse("assessments:team_list"),
         "team": reverse("assessments:team_detail", args=[team.slug]),
         "delivery": reverse("assessments:delivery", args=[team.slug]),
+        "how it was measured": reverse("assessments:delivery_measured", args=[team.slug]),
+        "action": reverse("assessments:action", args=[team.slug, site["action"].pk]),
+        "new action": reverse("assessments:action_new", args=[team.slug])
+        + f"?result={latest.pk}&question={site['action'].questions.first().pk}",
+        "change an action": reverse("assessments:action_edit", args=[team.slug, site["action"].pk]),
         "frameworks": reverse("frameworks:list"),
         "framework": reverse("frameworks:detail", args=[site["dora"].slug, site["dora"].version]),
         "password change": reverse("password_change"),

@@ -158,7 +158,8 @@ def test_the_team_page_costs_the_same_queries_however_many_assessments(
     # chart's rows too)
     # (+1: the published frameworks, to tell which is due next)
     # (+1: when each kind of delivery data last arrived; it has none, so nothing more)
-    with django_assert_num_queries(10):
+    # (+1: its improvement actions)
+    with django_assert_num_queries(11):
         client.get(url)
 
 
@@ -368,16 +369,16 @@ def test_the_overview_costs_the_same_queries_however_many_teams(
     # session, user (a superuser: no permission queries); the paginator's count and the
     # page's ids (from an index), those rows, their teams' drafts; the frameworks (to name
     # the rows' and to filter by); the summary: the level counts (with the old results
-    # among them), the teams without a result and their count
+    # among them), the teams without a result and their count; the rows' teams' actions
     for sort in ("team", "overall", "framework"):
         for _ in range(2):  # nothing is kept: every view reads the same
-            with django_assert_num_queries(10):
+            with django_assert_num_queries(11):
                 client.get(reverse("assessments:overview") + f"?sort={sort}")
     # session, user, the frameworks for the metric columns (their trees are kept already)
     # and for the rows' names; every result's id in order, in one query read a chunk at a
     # time, and per chunk of up to 500 those rows and their drafts; the teams without a
-    # result
-    with django_assert_num_queries(8):
+    # result; per chunk also the teams' improvement actions
+    with django_assert_num_queries(9):
         b"".join(client.get(reverse("assessments:overview_csv")).streaming_content)
 
 

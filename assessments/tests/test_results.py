@@ -163,12 +163,12 @@ def test_the_results_page_costs_a_constant_number_of_queries(
     tree.clear_cache()
     # session, user, assessment with its result and team, the user's teams (the access
     # rule), its answers' notes and who gave them, the team's previous result of the
-    # framework ("since last time"); the first time also the framework's tree (five
-    # queries)
-    with django_assert_num_queries(11):
+    # framework ("since last time") and the actions done since; the first time also the
+    # framework's tree (five queries)
+    with django_assert_num_queries(12):
         first = dora_client.get(url)
     # again: the tree is kept, nothing else is
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         second = dora_client.get(url)
 
     # the same page (but for the per-request CSRF tokens of the sign-out and what-if forms)

@@ -22,6 +22,7 @@ from ..forms import (
     answer_state,
     question_limits,
 )
+from ..improvements import open_actions_of_teams
 from ..selectors import (
     answer_contributors,
     answers_by_question,
@@ -63,6 +64,7 @@ def start(request):
             "form": form,
             "has_teams": form.fields["team"].queryset.exists(),
             "has_frameworks": Framework.objects.published().exists(),
+            "open_actions": open_actions_of_teams(request.user),
             "estimates": [
                 progress.estimate(framework_tree(f)) for f in form.fields["framework"].queryset
             ],

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from frameworks.params import page_param
 from teams.models import member_team_ids, sees_every_team
 
+from ..improvements import my_open_actions
 from ..pagination import links
 from ..selectors import dashboard_assessments, minutes_left, question_totals
 
@@ -20,7 +21,7 @@ def dashboard(request):
     # the Start button, and the overview and admin as the places that fit them.
     member = bool(member_team_ids(request.user))
     has_teams = member or sees_every_team(request.user)
-    context = {"has_teams": has_teams, "member": member, "nav": "dashboard"}
+    context = {"has_teams": has_teams, "member": member, "my_actions": [], "nav": "dashboard"}
     if has_teams:
         paginator = Paginator(dashboard_assessments(request.user), PAGE_SIZE)
         page = paginator.get_page(page_param(request.GET.get("page")))
@@ -32,5 +33,6 @@ def dashboard(request):
             "minutes_left": minutes_left(rows),
             "drafts": [row for row in rows if row["status"] == "draft"][:3],
             "links": links(page),
+            "my_actions": my_open_actions(request.user) if member else [],
         }
     return render(request, "assessments/dashboard.html", context)

@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from frameworks.tree import framework_tree
+from teams.models import may_change
 
 from ..exports import result_csv, result_json_of
+from ..improvements import actions_since_last_time
 from ..results import result_document, results_page, since_last_time, what_if_answers
 from ..selectors import (
     get_assessment_for,
@@ -21,6 +24,16 @@ from ..selectors import (
 from ..services import team_constraint
 
 
+def _action_url(request, assessment) -> str | None:
+    """Where a member makes an action from one of the result's recommendations (the
+    question's id follows); None for anyone who may not."""
+    if not may_change(request.user, assessment.team_id):
+        return None
+    return reverse("assessments:action_new", args=[assessment.team.slug]) + (
+        f"?result={assessment.pk}"
+    )
+
+
 @require_safe
 @login_required
 def results(request, pk):
@@ -30,12 +43,15 @@ def results(request, pk):
         return redirect("assessments:review", assessment.pk)
     tree = framework_tree(assessment.framework)
     notes, contributors = notes_and_contributors(assessment)
+    previous = previous_result(assessment)
     return render(
         request,
         "assessments/results.html",
         results_page(assessment.result, tree, notes)
         | {
-            "since": since_last_time(assessment.result, previous_result(assessment)),
+            "since": since_last_time(assessment.result, previous),
+            "actions_since": actions_since_last_time(assessment, previous),
+            "action_url": _action_url(request, assessment),
             "contributors": contributors,
             "assessment": assessment,
             "tree": tree,
@@ -63,6 +79,7 @@ def summary(request, pk):
             "assessment": assessment,
             "tree": tree,
             "top_recommendations": page["recommendations"][:3],
+            "action_url": _action_url(request, assessment),
             "nav": "dashboard",
         },
     )
@@ -92,6 +109,8 @@ def what_if(request, pk):
     context = results_page(document, tree, notes_by_assessment([assessment])[assessment.pk]) | {
         "what_if": answers,
         "changed": changed,
+        "actions_since": None,  # the actions belong to the stored result, not to a what-if
+        "action_url": None,
         "assessment": assessment,
     }
     if request.headers.get("X-Requested-With") == "fetch":

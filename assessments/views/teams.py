@@ -11,6 +11,7 @@ from teams.selectors import get_team_for, team_members
 
 from ..evidence import team_summary
 from ..history import trend
+from ..improvements import team_actions
 from ..pagination import links
 from ..selectors import (
     HISTORY_CHART_SIZE,
@@ -81,6 +82,7 @@ def team_detail(request, slug):
             "minutes_left": minutes_left(drafts),
             **_history(team, frameworks, chosen, number),
             "delivery": team_summary(team, timezone.now().date()),
+            "actions": team_actions(team),
             "nav": "teams",
         },
     )

@@ -371,7 +371,7 @@ READS = [
     ("api-team", 5, 6),
     ("api-assessments", 6, 5),
     ("api-assessment", 5, 6),  # its answered questions are counted
-    ("api-results", 10, 11),
+    ("api-results", 11, 12),  # with the improvement actions that addressed it
 ]
 
 

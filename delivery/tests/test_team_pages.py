@@ -91,11 +91,11 @@ def test_the_team_pages_delivery_section_costs_the_same_however_much_data(
     # members, the framework due next; when each kind of data last arrived and those
     # arrivals, the latest DORA result, its buckets' framework; the months: the
     # deployments' counts per month, the failures they caused per month, the changes' and
-    # the incidents' middles per month, the first deployment
-    with django_assert_num_queries(16):
+    # the incidents' middles per month, the first deployment; the improvement actions
+    with django_assert_num_queries(17):
         client.get(url)
     recent_history(team, weeks=20)  # ten times the deployments and changes
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         page = client.get(url).content.decode()
     assert "from 60 deployments" not in page  # months, not the window
     assert page.count("deployments a week") >= 5

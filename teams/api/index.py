@@ -14,6 +14,7 @@ TEAM_ENDPOINTS = {
     "latest_deployment": "api-deployment-latest",
     "incidents": "api-incidents",
     "metrics": "api-metrics",
+    "actions": "api-actions",
 }
 
 

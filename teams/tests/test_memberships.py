@@ -17,6 +17,7 @@ def inline_data(team, rows):
     data = {
         "name": team.name,
         "slug": team.slug,
+        "actions_in_progress_limit": str(team.actions_in_progress_limit),
         "memberships-TOTAL_FORMS": str(len(rows)),
         "memberships-INITIAL_FORMS": str(sum(1 for m, _, _ in rows if m)),
         "memberships-MIN_NUM_FORMS": "0",
