@@ -9,7 +9,7 @@ from delivery.metrics import out_of_range
 from frameworks.key_metrics import CHOICES as KEY_METRIC_CHOICES
 from frameworks.models import SCORES, Framework
 from frameworks.tree import QuestionNode
-from teams.models import Team
+from teams.models import MAX_ACTIONS_IN_PROGRESS, Team
 
 from .models import Action, Answer, Assessment
 from .selectors import startable_teams
@@ -243,3 +243,12 @@ class ActionForm(forms.Form):
 class ActionMoveForm(forms.Form):
     status = forms.ChoiceField(choices=Action.Status.choices)
     note = forms.CharField(max_length=300, required=False, strip=True)
+
+
+class FocusLimitForm(forms.Form):
+    limit = forms.IntegerField(
+        label="Actions in progress at most",
+        min_value=1,
+        max_value=MAX_ACTIONS_IN_PROGRESS,
+        help_text=f"1 to {MAX_ACTIONS_IN_PROGRESS}: focus on a few at a time.",
+    )

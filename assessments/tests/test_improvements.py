@@ -472,3 +472,32 @@ def test_the_overview_counts_actions_for_viewers_of_every_team(
     response = client.get(reverse("assessments:overview_csv"))
     csv = b"".join(response.streaming_content).decode()
     assert csv.splitlines()[0].endswith("actions in progress,actions verified")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "message"),
+    [
+        ("5", 5, "At most 5"),
+        ("0", 3, "greater than or equal to 1"),
+        ("11", 3, "less than or"),
+        ("many", 3, "whole number"),
+    ],
+)
+def test_a_member_sets_the_focus_limit_within_its_bounds(
+    client, team, member, value, expected, message
+):
+    client.force_login(member)
+    response = client.post(reverse("assessments:focus_limit", args=[team.slug]), {"limit": value})
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.actions_in_progress_limit == expected
+    assert message in client.get(response["Location"]).content.decode()
+
+
+def test_only_members_set_the_focus_limit(client, team, outsider, other_team):
+    client.force_login(outsider)
+    url = reverse("assessments:focus_limit", args=[team.slug])
+    assert client.post(url, {"limit": "9"}).status_code == 404
+    assert client.get(url).status_code == 405
+    team.refresh_from_db()
+    assert team.actions_in_progress_limit == 3

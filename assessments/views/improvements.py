@@ -16,7 +16,7 @@ from frameworks.params import id_param
 from frameworks.tree import framework_tree
 from teams.selectors import get_team_for
 
-from ..forms import ActionForm, ActionMoveForm
+from ..forms import ActionForm, ActionMoveForm, FocusLimitForm
 from ..improvements import (
     MOVES,
     STEP,
@@ -250,3 +250,23 @@ def action_edit(request, slug, pk):
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@login_required
+def focus_limit(request, slug):
+    """A member sets how many of the team's actions may be in progress at once."""
+    team = get_team_for(request.user, slug)
+    back = reverse("assessments:team_detail", args=[team.slug]) + "#improvements"
+    if not team.user_may_change:
+        messages.error(request, f"Only members of {team} can change its limit.")
+        return redirect(back)
+    form = FocusLimitForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("limit", []):
+            messages.error(request, f"The limit was not changed: {error}")
+        return redirect(back)
+    team.actions_in_progress_limit = form.cleaned_data["limit"]
+    team.save(update_fields=["actions_in_progress_limit", "updated_at"])
+    messages.success(request, f"At most {team.actions_in_progress_limit} actions in progress now.")
+    return redirect(back)
