@@ -307,6 +307,7 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
     Assessment.objects.bulk_update(assessments, ["created_at", "updated_at"], batch_size=500)
     Answer.objects.bulk_create(answers, batch_size=2000)
     latest_rebuild()
+    actions = _seed_actions(teams, members, tree, framework, rng, now)
     return {
         "users": len(users) + (1 if first_call else 0),
         "teams": len(teams),
@@ -314,4 +315,46 @@ def seed(volume: Volume, *, framework: Framework, tree: FrameworkTree, rng: rand
         "submitted": volume.submitted,
         "drafts": volume.drafts,
         "answers": len(answers),
+        "actions": actions,
     }
+
+
+ACTION_STATUSES = ("planned", "in_progress", "in_progress", "done", "verified", "dropped")
+
+
+def _seed_actions(teams, members, tree, framework, rng, now) -> int:
+    """Improvement actions for most teams (0 to 8 each, of every status), each addressing
+    one or two questions, as a team's page shows them."""
+    from assessments.models import Action, ActionQuestion
+
+    questions = [q.id for q in tree.questions]
+    actions, addressed = [], []
+    for team in teams:
+        for n in range(rng.choice((0, 1, 3, 3, 5, 8))):
+            status = rng.choice(ACTION_STATUSES)
+            actions.append(
+                Action(
+                    team=team,
+                    framework=framework,
+                    title=f"Improvement {n + 1}",
+                    status=status,
+                    owner_id=rng.choice(members[team.pk]),
+                    due=(now + timedelta(days=rng.randint(-30, 60))).date(),
+                    done_at=now - timedelta(days=rng.randint(1, 60))
+                    if status in ("done", "verified")
+                    else None,
+                    dropped_reason="superseded" if status == "dropped" else "",
+                    baseline={"scores": {}, "metric": None, "result": None},
+                )
+            )
+            addressed.append(rng.sample(questions, rng.randint(1, 2)))
+    Action.objects.bulk_create(actions, batch_size=1000)
+    ActionQuestion.objects.bulk_create(
+        (
+            ActionQuestion(action=action, question_id=qid)
+            for action, ids in zip(actions, addressed, strict=True)
+            for qid in ids
+        ),
+        batch_size=2000,
+    )
+    return len(actions)

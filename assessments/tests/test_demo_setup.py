@@ -63,7 +63,12 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
     assert rows > 40 and Receipt.objects.filter(team=team).count() == 3
     data = measure(team, *default_window(timezone.now().date()), buckets_of(dora))
     assert data.levels["deployment_frequency"] == "High" and data.incidents_resolved >= 1
+    # Two improvement actions from the latest result's first recommendations.
+    actions = list(team.actions.order_by("pk"))
+    assert [a.status for a in actions] == ["in_progress", "planned"]
+    assert all(a.source.is_latest and a.baseline["scores"] for a in actions)
     call_command("demo_setup", password="another-one", stdout=StringIO(), **local())
+    assert team.actions.count() == 2
     assert Assessment.objects.count() == 4 + 5  # nothing made twice
     assert Deployment.objects.filter(team=team).count() == rows
     assert users.get(username="demo").check_password("another-one")

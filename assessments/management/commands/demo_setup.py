@@ -92,6 +92,7 @@ class Command(BaseCommand):
         if not no_examples and not team.assessments.exists():
             self.add_examples(team, member)
             self.add_delivery_examples(team)
+            self.add_actions(team, member)
         if not no_examples:
             self.add_other_teams()
         self.stdout.write(
@@ -210,6 +211,35 @@ class Command(BaseCommand):
             channel=Receipt.Channel.COMMAND,
             sender="demo_setup",
         )
+
+    def add_actions(self, team, member):
+        """Two improvement actions from the latest result's first recommendations: one in
+        progress, one planned, so the team page's Improvements have something to show."""
+        from frameworks.models import Question
+
+        from ...improvements import action_create, action_move
+        from ...models import Assessment
+
+        latest = Assessment.objects.filter(team=team, is_latest=True).first()
+        if latest is None:
+            return
+        ranked = [item["question_id"] for item in latest.result["recommendations"][:2]]
+        for n, question_id in enumerate(ranked):
+            question = Question.objects.select_related("gate__domain").get(pk=question_id)
+            action = action_create(
+                team=team,
+                user=member,
+                framework=latest.framework,
+                questions=[question],
+                title=f"{question.topic}: one level up",
+                plan="Agree the next step in the retrospective, then try it for a month.",
+                key_metric=next(iter(question.key_metrics or []), ""),
+                owner=member,
+                due=timezone.now().date() + timedelta(days=30 * (n + 1)),
+                source=latest,
+            )
+            if n == 0:
+                action_move(action=action, user=member, status="in_progress")
 
     def add_examples(self, team, member):
         """Three submitted DORA assessments a quarter apart and a draft, so that results,
