@@ -526,3 +526,11 @@ def result_actions(assessment: Assessment) -> list[dict]:
         }
         for a in actions
     ]
+
+
+def frameworks_for_actions(team):
+    """The frameworks a team may make actions on: the published ones and any it has
+    assessed (an unpublished draft of staff's is no one's to act on)."""
+    from frameworks.models import Framework
+
+    return Framework.objects.filter(Q(is_published=True) | Q(assessments__team=team)).distinct()

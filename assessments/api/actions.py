@@ -13,13 +13,19 @@ from rest_framework.views import APIView
 
 from delivery.metrics import out_of_range
 from frameworks.key_metrics import CODES
-from frameworks.models import Framework, Question
+from frameworks.models import Question
 from frameworks.params import id_param
 from teams.api.permissions import SignedIn
 from teams.api.reads import SESSION_ONLY, ReadPagination
 from teams.selectors import get_team_for
 
-from ..improvements import ActionRefused, action_create, action_move, verdict
+from ..improvements import (
+    ActionRefused,
+    action_create,
+    action_move,
+    frameworks_for_actions,
+    verdict,
+)
 from ..models import Action
 
 
@@ -112,9 +118,11 @@ class ActionListView(generics.ListAPIView):
         data = ActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        framework = Framework.objects.filter(
-            slug=fields["framework"], version=fields["version"]
-        ).first()
+        framework = (
+            frameworks_for_actions(team)
+            .filter(slug=fields["framework"], version=fields["version"])
+            .first()
+        )
         if framework is None:
             raise ValidationError({"framework": "No such framework and version."})
         questions = list(

@@ -501,3 +501,23 @@ def test_only_members_set_the_focus_limit(client, team, outsider, other_team):
     assert client.get(url).status_code == 405
     team.refresh_from_db()
     assert team.actions_in_progress_limit == 3
+
+
+def test_no_action_on_a_framework_nobody_may_use(client, team, member):
+    hidden = make_framework(slug="hidden", weights=(100,), questions=(1,))
+    type(hidden).objects.filter(pk=hidden.pk).update(is_published=False)
+    client.force_login(member)
+    url = reverse("assessments:action_new", args=[team.slug]) + f"?framework={hidden.pk}"
+    page = client.get(url).content.decode()
+    assert "Which one?" in page and f'framework={hidden.pk}"' not in page  # choose again
+    data = {
+        "title": "x",
+        "framework": "hidden",
+        "version": hidden.version,
+        "questions": [questions_of(hidden)[0].pk],
+    }
+    response = client.post(
+        reverse("api-actions", args=[team.slug]), data, content_type="application/json"
+    )
+    assert response.status_code == 400 and "framework" in response.json()
+    assert not Action.objects.exists()

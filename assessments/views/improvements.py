@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from frameworks.models import Framework, Question
+from frameworks.models import Question
 from frameworks.params import id_param
 from frameworks.tree import framework_tree
 from teams.selectors import get_team_for
@@ -24,6 +24,7 @@ from ..improvements import (
     action_create,
     action_move,
     action_update,
+    frameworks_for_actions,
     verdict,
 )
 from ..models import Action, Assessment
@@ -99,16 +100,14 @@ def action_new(request, slug):
         framework = source.framework
     else:
         chosen = id_param(request.GET.get("framework"))
-        framework = Framework.objects.filter(pk=chosen).first() if chosen else None
-    if framework is None:
-        used = (
-            Framework.objects.filter(assessments__team=team).distinct().order_by("name", "version")
-        )
-        return render(
-            request,
-            "assessments/action_pick.html",
-            {"team": team, "frameworks": used or Framework.objects.published(), "nav": "teams"},
-        )
+        offered = frameworks_for_actions(team)
+        framework = offered.filter(pk=chosen).first() if chosen else None
+        if framework is None:
+            return render(
+                request,
+                "assessments/action_pick.html",
+                {"team": team, "frameworks": offered.order_by("name", "version"), "nav": "teams"},
+            )
     form = ActionForm(
         request.POST or None,
         initial=_prefill(framework, source, id_param(request.GET.get("question"))),
