@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from delivery import metrics
 from delivery.selectors import current_evidence
 from frameworks.models import Framework
 from frameworks.params import id_param
@@ -160,6 +161,7 @@ def step_evidence(assessment, tree: FrameworkTree, gate) -> dict:
         "end": found["end"],
         "url": reverse("assessments:delivery", args=[assessment.team.slug]),
         "measured_url": reverse("assessments:delivery_measured", args=[assessment.team.slug]),
+        "rules_version": metrics.RULES_VERSION,
     }
     return {qid: {**found["metrics"][code], **window} for qid, code in headlines.items()}
 

@@ -42,6 +42,7 @@ def test_the_headline_question_shows_what_the_data_says_and_follows_new_data(
     assert "level-high" in headline.split("Your data")[1] and "score 4" in headline
     assert "36 successful of 36 production deployments" in headline
     assert f'href="/teams/{team.slug}/delivery/measured/">How was this measured?' in headline
+    assert "(rules version 2)" in headline
     assert page.count("Your data") == 1  # only the headline question
     # New data shows at once, though the team's answers (and revision) did not change.
     recent_history(team, weeks=1)  # sends 3 of the same deployments again: no change
