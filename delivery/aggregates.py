@@ -3,8 +3,9 @@ metrics of a window, or of each month, are derived from (metrics.summarise).
 
 Every figure comes from aggregate queries, in a fixed number of queries however many rows
 there are, and no row is read into Python but the middle one or two of each median. Changes
-carry their lead time (models.Change), so lead times are read from one index. A median is
-read in one of two ways, by what is fastest on both databases:
+carry their lead time (models.Change), and deployments whether they failed and when they
+recovered (models.Deployment), each written with the rows, so both are read from an index.
+A median is read in one of two ways, by what is fastest on both databases:
 - over one window (the metrics endpoint, the delivery page, a result): the count, then the
   rows in value order at the offset of the middle (middle_of);
 - per month (the team page): each month's values numbered in order by a window function,
@@ -20,16 +21,11 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    DateTimeField,
-    Exists,
     F,
     FloatField,
     Func,
-    Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     Window,
@@ -149,31 +145,10 @@ def _deployment_counts() -> dict:
         "deployments": Count("pk"),
         "successful": Count("pk", filter=Q(status=metrics.SUCCESS)),
         "failures": Count("pk", filter=Q(status=metrics.FAILURE)),
+        "failed": Count("pk", filter=Q(failed=True)),
         "reworked": Count("pk", filter=Q(rework=True)),
         "days": Count(UtcDay("finished_at"), distinct=True, filter=Q(status=metrics.SUCCESS)),
     }
-
-
-def _caused(team, low, high):
-    """The successful production deployments finished in [low, high) that an incident
-    names as its cause, each once: failed all the same. An incident that opened before the
-    deployment finished cannot have been caused by it and is not counted (imports and the
-    API refuse such a link; this holds for data sent the other way round, the incident
-    first). Read from the incidents, which are far fewer, each looking its deployment up by
-    id."""
-    shipped = _production(team).filter(
-        external_id=OuterRef("deployment_id"),
-        status=metrics.SUCCESS,
-        finished_at__gte=low,
-        finished_at__lt=high,
-        finished_at__lte=OuterRef("opened_at"),
-    )
-    return (
-        Incident.objects.filter(team=team)
-        .exclude(deployment_id="")
-        .annotate(finished_at=Subquery(shipped.values("finished_at")[:1]))
-        .filter(finished_at__isnull=False)
-    )
 
 
 def _restore_time():
@@ -184,62 +159,6 @@ def _first_day(team) -> date | None:
     """The UTC day of the team's first production deployment (an index seek), or None."""
     first = _production(team).aggregate(first=Min("finished_at"))["first"]
     return first.astimezone(UTC).date() if first else None
-
-
-def _failures(team, low, high):
-    """The production deployments finished in [low, high) that failed (by status, or named
-    by an incident that opened after they finished), each with when the failure ended: the
-    resolution of the last incident naming it (None while one is open), else the next
-    successful production deployment of its service (None until there is one)."""
-    naming = Incident.objects.filter(
-        team=team, deployment_id=OuterRef("external_id"), opened_at__gte=OuterRef("finished_at")
-    )
-    # The deployments any incident names, read once (an IN list the database builds), so
-    # that only those are looked at row by row.
-    named = Incident.objects.filter(team=team).exclude(deployment_id="").values("deployment_id")
-    # The last resolution among them, as an aggregate over the (team, deployment) index: an
-    # ordered subquery would tempt SQLite, without statistics, to walk every incident of the
-    # team in resolution order for each failure.
-    # None while one of them is open.
-    resolved = (
-        naming.order_by()
-        .values("deployment_id")
-        .annotate(named=Count("pk"), done=Count("resolved_at"), last=Max("resolved_at"))
-        .annotate(
-            end=Case(
-                When(named=F("done"), then=F("last")),
-                default=Value(None),
-                output_field=DateTimeField(),
-            )
-        )
-        .values("end")
-    )
-    following = (
-        _production(team)
-        .filter(
-            status=metrics.SUCCESS,
-            service=OuterRef("service"),
-            finished_at__gt=OuterRef("finished_at"),
-        )
-        .order_by("finished_at")
-        .values("finished_at")[:1]
-    )
-    # The failed ones (an index of their own) and the named ones (by id), each read on its
-    # own, rather than every deployment of the window looked at.
-    window = _production(team).filter(finished_at__gte=low, finished_at__lt=high)
-    failed = window.filter(status=metrics.FAILURE).values("pk")
-    blamed = window.filter(external_id__in=named).values("pk")
-    return (
-        Deployment.objects.filter(Q(pk__in=failed) | Q(pk__in=blamed) & Q(Exists(naming)))
-        .annotate(
-            ended=Case(
-                When(Exists(naming), then=Subquery(resolved)),
-                default=Subquery(following),
-                output_field=DateTimeField(),
-            )
-        )
-        .filter(ended__isnull=False)
-    )
 
 
 def _other_environments(team, low, high) -> tuple:
@@ -259,14 +178,13 @@ def _other_environments(team, low, high) -> tuple:
 
 
 def window_counts(team, start: date, end: date) -> metrics.Counts:
-    """What the team's data counts for whole UTC days start..end (ten queries)."""
+    """What the team's data counts for whole UTC days start..end (eleven queries)."""
     low, high = metrics.window_bounds(start, end)
     totals = (
         _production(team)
         .filter(finished_at__gte=low, finished_at__lt=high)
         .aggregate(**_deployment_counts())
     )
-    caused = _caused(team, low, high).values("deployment_id").distinct().count()
     shipped = Change.objects.filter(team=team, shipped_at__gte=low, shipped_at__lt=high)
     measured = shipped.filter(lead_time__gt=NO_TIME)
     lead, changes_measured, _ = middle_of(measured, F("lead_time"))
@@ -279,10 +197,11 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
         unlinked=Q(deployment_id=""),
         by_time=Q(link=Incident.Link.TIME),
     )
-    # One query: each failure's hours numbered in order, and only the middle read.
-    recovery, recovered = middles(
-        _failures(team, low, high), HoursBetween("ended", "finished_at"), Value(0)
-    ).get(0, ([], 0))
+    # The failures of the window that ended, from their own small index.
+    recovered = _production(team).filter(
+        finished_at__gte=low, finished_at__lt=high, failed=True, recovered_at__isnull=False
+    )
+    recovery, recovered_count, _ = middle_of(recovered, HoursBetween("recovered_at", "finished_at"))
     return metrics.Counts(
         start=start,
         end=end,
@@ -290,7 +209,7 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
         deployments=totals["deployments"],
         successful=totals["successful"],
         deployment_days=totals["days"],
-        failed_deployments=totals["failures"] + caused,
+        failed_deployments=totals["failed"],
         reworked=totals["reworked"],
         changes_measured=changes_measured,
         lead_time_hours_median=_hours(lead),
@@ -302,7 +221,7 @@ def window_counts(team, start: date, end: date) -> metrics.Counts:
         changes_shipped_later=later,
         failed_by_status=totals["failures"],
         incidents_linked_by_time=among["by_time"],
-        failures_recovered=recovered,
+        failures_recovered=recovered_count,
         failed_recovery_hours_median=_hours(recovery),
     )
 
@@ -318,7 +237,7 @@ def _month(field: str, bounds: list) -> Case:
 
 def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts]:
     """What the team's data counts per month (UTC) for the months beginning on `starts`,
-    the last one ending today: one Counts a month, oldest first (six queries). Months
+    the last one ending today: one Counts a month, oldest first (four queries). Months
     before the team's first production deployment were not reported, not empty: they are
     windows of no days (nothing measured)."""
     ends = [following - timedelta(days=1) for following in starts[1:]] + [today]
@@ -332,13 +251,6 @@ def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts
         .annotate(**_deployment_counts())
         .order_by()
     }
-    caused = dict(
-        _caused(team, low, high)
-        .values(month=_month("finished_at", bounds))
-        .annotate(n=Count("deployment_id", distinct=True))
-        .order_by()
-        .values_list("month", "n")
-    )
     changes = Change.objects.filter(
         team=team, shipped_at__gte=low, shipped_at__lt=high, lead_time__gt=NO_TIME
     )
@@ -363,7 +275,7 @@ def monthly_counts(team, starts: list[date], today: date) -> list[metrics.Counts
                 deployments=totals.get("deployments", 0),
                 successful=totals.get("successful", 0),
                 deployment_days=totals.get("days", 0),
-                failed_deployments=totals.get("failures", 0) + caused.get(i, 0),
+                failed_deployments=totals.get("failed", 0),
                 reworked=totals.get("reworked", 0),
                 changes_measured=changes_measured,
                 lead_time_hours_median=_hours(lead_middle),

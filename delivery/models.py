@@ -55,6 +55,13 @@ class Deployment(models.Model):
     # by the code that writes either (services.delivery_store, services.team_rules_apply):
     # whether the deployment counts as a production one.
     production = models.BooleanField(default=False, editable=False)
+    # Derived in the same way from the deployment, its service's later deployments and the
+    # incidents naming it (services.failures_mark): whether it failed (its status says so,
+    # or an incident that opened after it finished names it), and when the failure ended
+    # (the last resolution of those incidents, None while one is open; else the next
+    # successful production deployment of its service).
+    failed = models.BooleanField(default=False, editable=False)
+    recovered_at = models.DateTimeField(null=True, blank=True, editable=False)
     receipt = receipt_field()
 
     objects = DeliveryQuerySet.as_manager()
@@ -64,17 +71,17 @@ class Deployment(models.Model):
             models.UniqueConstraint(fields=["team", "external_id"], name="deployment_unique_id")
         ]
         indexes = [
-            # Covers the counts of a window (aggregates.window_counts): read from it alone.
-            # A window's deployments by a range on the time; whether each is production, and
-            # the rest that its counts need, read from the index alone.
+            # Covers the counts of a window (aggregates.window_counts): a window's
+            # deployments by a range on the time, and whether each is production, and the
+            # rest that its counts need, read from the index alone.
             models.Index(
-                fields=["team", "finished_at", "production", "status", "rework"],
+                fields=["team", "finished_at", "production", "status", "rework", "failed"],
                 name="deployment_window",
             ),
-            # The failed ones of a window, few, read on their own (aggregates._failures).
+            # The failed ones of a window, few, with when each recovered.
             models.Index(
-                fields=["team", "finished_at"],
-                condition=models.Q(status="failure"),
+                fields=["team", "finished_at", "recovered_at"],
+                condition=models.Q(failed=True),
                 name="deployment_failed",
             ),
             # The next deployment of a service (a change shipped by a failed one, the end of

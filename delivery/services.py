@@ -5,11 +5,23 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .metrics import SUCCESS
+from .metrics import FAILURE, SUCCESS
 from .models import Change, Deployment, Incident, Receipt
 
 BATCH = 1000
@@ -140,6 +152,12 @@ def _write(kind: str, team, batch: dict, receipt: Receipt, repeats: list, stored
         changes_ship(team, Change.objects.filter(team=team, external_id__in=list(batch)))
     elif model is Deployment:
         _deployments_ship(team, batch, before)
+    else:
+        _incidents_marked(
+            team,
+            {row["deployment_id"] for _, row in batch.values()}
+            | {values["deployment_id"] for values in before.values()},
+        )
     return len(batch)
 
 
@@ -243,14 +261,74 @@ def _deployments_ship(team, batch: dict, before: dict) -> None:
         .annotate(last=Max("finished_at"))
         .values_list("service", "last")
     )
-    waiting = Deployment.objects.filter(
-        team=team, service__in=services, finished_at__lt=latest
-    ).exclude(production=True, status=SUCCESS)
+    nearby = Deployment.objects.filter(team=team, service__in=services, finished_at__lt=latest)
     if len(lows) == len(services):
-        waiting = waiting.filter(finished_at__gte=min(lows.values()))
+        nearby = nearby.filter(finished_at__gte=min(lows.values()))
+    waiting = nearby.exclude(production=True, status=SUCCESS)
     changes_ship(
         team, Change.objects.filter(team=team, deployment_id__in=waiting.values("external_id"))
     )
+    # The deployments written, and the earlier failures whose end a written one may be.
+    failures_mark(team, Deployment.objects.filter(team=team, external_id__in=list(batch)))
+    failures_mark(team, nearby.filter(failed=True))
+
+
+def failures_mark(team, deployments) -> None:
+    """Write the deployments' derived `failed` and `recovered_at` (models.Deployment): a
+    failed status, or an incident that opened after it finished naming it; the end of the
+    failure: the last resolution of those incidents (None while one is open), else the next
+    successful production deployment of its service. Two updates, each row looking up its
+    incidents by the (team, deployment) index and its successor by the service's."""
+    naming = Incident.objects.filter(
+        team=team, deployment_id=OuterRef("external_id"), opened_at__gte=OuterRef("finished_at")
+    )
+    # As an aggregate, not an ordered subquery, which SQLite without statistics would walk
+    # in resolution order through every incident of the team.
+    resolved = (
+        naming.order_by()
+        .values("deployment_id")
+        .annotate(named=Count("pk"), done=Count("resolved_at"), last=Max("resolved_at"))
+        .annotate(
+            end=Case(
+                When(named=F("done"), then=F("last")),
+                default=Value(None),
+                output_field=DateTimeField(),
+            )
+        )
+        .values("end")
+    )
+    following = (
+        Deployment.objects.filter(
+            team=team,
+            production=True,
+            status=SUCCESS,
+            service=OuterRef("service"),
+            finished_at__gt=OuterRef("finished_at"),
+        )
+        .order_by("finished_at", "pk")
+        .values("finished_at")[:1]
+    )
+    deployments.update(
+        failed=Case(
+            When(Q(status=FAILURE) | Q(Exists(naming)), then=Value(True)), default=Value(False)
+        )
+    )
+    deployments.update(
+        recovered_at=Case(
+            When(failed=False, then=Value(None)),
+            When(Exists(naming), then=Subquery(resolved)),
+            default=Subquery(following),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+def _incidents_marked(team, named: set[str]) -> None:
+    """After incidents were written or linked: mark again the deployments they name, or
+    named before."""
+    named.discard("")
+    if named:
+        failures_mark(team, Deployment.objects.filter(team=team, external_id__in=named))
 
 
 def incidents_link(team) -> None:
@@ -258,11 +336,12 @@ def incidents_link(team) -> None:
     every link the rule made, then, if the rule is on, link each incident that names no
     deployment to the last successful production deployment that finished within those
     hours before it opened, of its service when it names one."""
-    Incident.objects.filter(team=team, link=Incident.Link.TIME).update(
-        deployment_id="", link=Incident.Link.NONE
-    )
+    linked = Incident.objects.filter(team=team, link=Incident.Link.TIME)
+    named = set(linked.values_list("deployment_id", flat=True))
+    linked.update(deployment_id="", link=Incident.Link.NONE)
     hours = team.incident_link_hours
     if not hours:
+        _incidents_marked(team, named)
         return
     candidates = Deployment.objects.filter(
         team=team,
@@ -284,6 +363,8 @@ def incidents_link(team) -> None:
     Incident.objects.filter(team=team, link=Incident.Link.NONE).exclude(deployment_id="").update(
         link=Incident.Link.TIME
     )
+    named |= set(linked.values_list("deployment_id", flat=True))
+    _incidents_marked(team, named)
 
 
 @transaction.atomic
@@ -302,6 +383,7 @@ def team_rules_apply(team, *, production_environments: str, incident_link_hours)
     )
     changes_ship(team, Change.objects.filter(team=team).exclude(deployment_id=""))
     incidents_link(team)
+    failures_mark(team, Deployment.objects.filter(team=team))
 
 
 @transaction.atomic
@@ -349,6 +431,8 @@ def arrival_withdraw(*, team, receipt: Receipt, user) -> int:
         # The changes it shipped, and those it or they waited on, find their deployment again.
         changes_ship(team, Change.objects.filter(team=team).exclude(deployment_id=""))
         incidents_link(team)
+    if model in (Deployment, Incident):
+        failures_mark(team, Deployment.objects.filter(team=team))
     Receipt.objects.filter(pk=receipt.pk).update(
         withdrawn_at=timezone.now(), withdrawn_by=user.get_username()
     )

@@ -231,7 +231,7 @@ def test_the_metrics_are_counted_afresh_in_the_same_queries_however_much_data(
         # buckets give levels; the deployments' counts, those an incident names; the
         # changes' count and middle; the incidents' count and middle; the team's first
         # deployment. Nothing is kept between requests: the rows just sent count at once.
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(14):
             assert client.get(url, **headers).json()["deployments"] == total
 
 
