@@ -8,6 +8,7 @@ from django.utils import timezone
 from delivery.metrics import out_of_range
 from frameworks.key_metrics import CHOICES as KEY_METRIC_CHOICES
 from frameworks.models import SCORES, Framework
+from frameworks.params import id_param
 from frameworks.tree import QuestionNode
 from teams.models import MAX_ACTIONS_IN_PROGRESS, Team
 
@@ -190,6 +191,20 @@ class AnswerPageForm:
         return changed
 
 
+class QuestionChoices(forms.ModelMultipleChoiceField):
+    """Questions by id; an id no database could hold is refused as any unknown one is."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if id_param(str(pk)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:40]},
+                )
+        return super()._check_values(value)
+
+
 class ActionForm(forms.Form):
     """An improvement action's fields; the questions offered are those of one framework,
     the owners the team's members (improvements.action_create checks both again)."""
@@ -201,7 +216,7 @@ class ActionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    questions = forms.ModelMultipleChoiceField(
+    questions = QuestionChoices(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="The questions it addresses",

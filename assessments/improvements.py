@@ -9,8 +9,9 @@ and the verdict on whether it moved what it was meant to move.
 - The verdict of a done action, once a result of the framework is submitted after it was
   done: each question's score before -> after, and, when the baseline has the metric, the
   metric over as many days after the action was done as the baseline had (up to today; at
-  least MIN_DAYS_AFTER days, else "not enough data"). The metric decides when it is
-  measured on both sides with enough of a sample; else the scores do. A metric moved by
+  least MIN_DAYS_AFTER days, else "not enough data" yet). The metric decides when it is
+  measured on both sides with enough of a sample; else the scores do. A verdict of "not
+  enough data" cannot be confirmed (verified). A metric moved by
   more than a tenth of its baseline value in its better direction improved, in the other
   direction got worse, else no change; scores improved when some rose and none fell, got
   worse when some fell and none rose, else no change.
@@ -283,6 +284,10 @@ def action_move(*, action: Action, user, status: str, note: str = "") -> Action:
             raise ActionRefused(
                 {"status": "There is no verdict to confirm yet: it needs a later result."}
             )
+        if found["state"] == "not enough data":
+            raise ActionRefused(
+                {"status": f"There is not enough data for a verdict yet: {found['words']}"}
+            )
         action.verified_by, action.verified_at = user, now
         action.verdict = {
             "state": found["state"],
@@ -317,7 +322,7 @@ def _metric_verdict(code: str, before: dict, after: dict) -> str | None:
     old, new = before["value"], after["value"]
     # From zero, any rise is a whole change: a tenth of nothing would be nothing.
     moved = (new - old) / abs(old) if old else float(new > 0)
-    if abs(moved) <= CHANGE:
+    if round(abs(moved), 9) <= CHANGE:  # a tenth exactly, whatever the float's last bit
         return "no change"
     better = moved > 0 if code in HIGHER_IS_BETTER else moved < 0
     return "improved" if better else "worse"
@@ -387,17 +392,16 @@ def verdict(action: Action, today: date) -> dict | None:
             else f"over {base['sample']} and {now['sample']} days"
         )
         words = f"{BY_CODE[code].name} {base['text']} → {now['text']} {sample}"
-        if state is None:
-            found |= {
-                "state": "not enough data",
-                "words": f"{words}: too small a sample on one side to say.",
-            }
-        else:
+        if state is not None:
             found |= {
                 "state": state,
                 "words": f"{words}: {state} (a change of more than a tenth counts).",
             }
-        return found
+            return found
+        # Too small a sample on one side: the scores decide, and the words say so.
+        prefix = f"{words}: too small a sample on one side to say; so the scores decide. "
+    else:
+        prefix = ""
     state = _scores_verdict(pairs)
     moved = "; ".join(
         f"{row['question'].topic}: {row['before']} → {row['after']}"
@@ -407,10 +411,10 @@ def verdict(action: Action, today: date) -> dict | None:
     if state is None:
         found |= {
             "state": "not enough data",
-            "words": "No question has a score both before and after.",
+            "words": f"{prefix}No question has a score both before and after.",
         }
     else:
-        found |= {"state": state, "words": f"Scores before → after ({moved}): {state}."}
+        found |= {"state": state, "words": f"{prefix}Scores before → after ({moved}): {state}."}
     return found
 
 

@@ -344,7 +344,7 @@ def _seed_actions(teams, members, tree, framework, rng, now) -> int:
                     if status in ("done", "verified")
                     else None,
                     dropped_reason="superseded" if status == "dropped" else "",
-                    baseline={"scores": {}, "metric": None, "result": None},
+                    baseline={"scores": {}, "metric": None, "result": None, "result_title": None},
                 )
             )
             addressed.append(rng.sample(questions, rng.randint(1, 2)))

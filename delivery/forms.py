@@ -1,10 +1,11 @@
 from django import forms
 
-from teams.models import MAX_INCIDENT_LINK_HOURS
+from teams.models import MAX_INCIDENT_LINK_HOURS, Team
 
 from .models import Deployment
 
 MAX_ENVIRONMENT = Deployment._meta.get_field("environment").max_length
+MAX_NAMES = Team._meta.get_field("production_environments").max_length
 
 
 class DeliveryUploadForm(forms.Form):
@@ -61,4 +62,9 @@ class MeasuringRulesForm(forms.Form):
                 f"“{too_long[0][:40]}…” is longer than {MAX_ENVIRONMENT} characters, the "
                 "longest an environment may be."
             )
-        return ", ".join(name for name in names if name)
+        joined = ", ".join(name for name in names if name)
+        if len(joined) > MAX_NAMES:
+            raise forms.ValidationError(
+                f"The names take {len(joined)} characters written as “a, b”; at most {MAX_NAMES}."
+            )
+        return joined

@@ -151,7 +151,8 @@ def _rows(reading: _Reading, stream):
             if len(values) != len(expected):
                 reading.problem(number, None, f"has {len(values)} columns, not {len(expected)}")
                 continue
-            yield number, dict.fromkeys(optional, "") | dict(zip(expected, values, strict=True))
+            # An optional column the file does not have is None: what is stored stays.
+            yield number, dict.fromkeys(optional) | dict(zip(expected, values, strict=True))
     except UnicodeDecodeError:
         reading.problem(None, None, "is not UTF-8 text")
     except csv.Error as error:
@@ -168,7 +169,11 @@ def _read_deployments(reading, stream):
             "environment": _text(reading, number, "environment", row["environment"], limit=100),
             "finished_at": _moment(reading, number, "finished_at", row["finished_at"]),
         }
-        item["commit"] = _text(reading, number, "commit", row["commit"], limit=200, required=False)
+        item["commit"] = (
+            None
+            if row["commit"] is None
+            else _text(reading, number, "commit", row["commit"], limit=200, required=False)
+        )
         if item["environment"].lower() not in reading.production and (
             item["environment"] in reading.environments or len(reading.environments) < 20
         ):
@@ -207,7 +212,9 @@ def _read_incidents(reading, stream):
             "deployment_id": _text(
                 reading, number, "deployment_id", row["deployment_id"], limit=200, required=False
             ),
-            "service": _text(reading, number, "service", row["service"], limit=200, required=False),
+            "service": None
+            if row["service"] is None
+            else _text(reading, number, "service", row["service"], limit=200, required=False),
         }
         if item["opened_at"] and item["resolved_at"] and item["resolved_at"] < item["opened_at"]:
             reading.problem(number, "resolved_at", "is before opened_at")

@@ -107,6 +107,9 @@ COMPARED = {
     Change: ("committed_at", "deployment_id"),
     Incident: ("opened_at", "resolved_at", "deployment_id", "service"),
 }
+# Fields a row may leave out (None), keeping what is stored: the deployment's commit, the
+# incident's service.
+OPTIONAL = {Deployment: ("commit",), Change: (), Incident: ("service",)}
 # What else a row's stored version must say: whether a change was shipped (it keeps its
 # deployment), how an incident's link came to be (a link by time is the rule's, not sent).
 KEPT = {Deployment: (), Change: ("shipped_by",), Incident: ("link",)}
@@ -126,6 +129,11 @@ def _write(kind: str, team, batch: dict, receipt: Receipt, repeats: list, stored
             del before[external_id]
     if not batch:
         return 0
+    # An optional field left out (None) keeps what is stored.
+    for name in OPTIONAL[model]:
+        for external_id, (_, row) in batch.items():
+            if row.get(name) is None:
+                row[name] = before.get(external_id, {}).get(name) or ""
     if model is Deployment:
         names = set(team.production_names)
         for _, row in batch.values():

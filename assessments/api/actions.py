@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from delivery.metrics import out_of_range
 from frameworks.key_metrics import CODES
 from frameworks.models import Question
-from frameworks.params import id_param
+from frameworks.params import MAX_ID, id_param
 from teams.api.permissions import SignedIn
 from teams.api.reads import SESSION_ONLY, ReadPagination
 from teams.selectors import get_team_for
@@ -65,7 +65,7 @@ class ActionInputSerializer(serializers.Serializer):
     framework = serializers.CharField(max_length=60)
     version = serializers.CharField(max_length=20)
     questions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=100
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=100
     )
     key_metric = serializers.ChoiceField(
         choices=[("", "none"), *((c, c) for c in CODES)], required=False, default=""

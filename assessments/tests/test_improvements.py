@@ -521,3 +521,103 @@ def test_no_action_on_a_framework_nobody_may_use(client, team, member):
     )
     assert response.status_code == 400 and "framework" in response.json()
     assert not Action.objects.exists()
+
+
+# --- found in review ---
+
+
+def test_question_ids_no_database_could_hold_are_refused_not_a_500(client, team, framework, member):
+    client.force_login(member)
+    huge = "1" + "0" * 30
+    url = reverse("assessments:action_new", args=[team.slug]) + f"?framework={framework.pk}"
+    response = client.post(url, {"title": "x", "questions": [huge]})
+    assert response.status_code == 400 and "questions" in response.context["form"].errors
+    data = {"title": "x", "framework": framework.slug, "version": framework.version}
+    response = client.post(
+        reverse("api-actions", args=[team.slug]),
+        data | {"questions": [int(huge)]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "questions" in response.json()
+    assert not Action.objects.exists()
+
+
+def test_a_metric_without_enough_sample_leaves_the_verdict_to_the_scores(team, framework, member):
+    earlier = timezone.now() - timedelta(days=60)
+    submitted_assessment(
+        team=team, framework=framework, user=member, scores=[2, 4, 1], when=earlier
+    )
+    action = make_action(team, framework, member, key_metric="lead_time")
+    action.baseline["metric"] = {
+        "value": 24.0,
+        "text": "24 h",
+        "sample": 2,
+        "noun": "change",
+        "days": 91,
+        "level": None,
+        "start": "",
+        "end": "",
+    }
+    action.save()
+    action = move(action, member, "in_progress", "done")
+    Action.objects.filter(pk=action.pk).update(done_at=timezone.now() - timedelta(days=40))
+    action.refresh_from_db()
+    submitted_assessment(team=team, framework=framework, user=member, scores=[3, 4, 1])
+    found = verdict(action, timezone.now().date())
+    assert found["state"] == "improved", found["words"]
+    assert "too small a sample on one side to say; so the scores decide" in found["words"]
+
+
+def test_not_enough_data_cannot_be_confirmed(team, framework, member):
+    submitted_assessment(team=team, framework=framework, user=member, scores=[2, 4, 1])
+    action = make_action(team, framework, member, key_metric="lead_time")
+    action.baseline["metric"] = {
+        "value": 24.0,
+        "text": "24 h",
+        "sample": 9,
+        "noun": "change",
+        "days": 91,
+        "level": None,
+        "start": "",
+        "end": "",
+    }
+    action.save()
+    action = move(action, member, "in_progress", "done")  # done today: no 28 days yet
+    submitted_assessment(team=team, framework=framework, user=member, scores=[3, 4, 1])
+    assert verdict(action, timezone.now().date())["state"] == "not enough data"
+    with pytest.raises(ActionRefused) as refused:
+        move(action, member, "verified")
+    assert "not enough data" in refused.value.errors["status"]
+    assert Action.objects.get(pk=action.pk).status == "done"
+
+
+def test_exactly_a_tenth_of_a_fraction_is_no_change():
+    before, after = {"value": 0.30, "sample": 40}, {"value": 0.33, "sample": 40}
+    assert _metric_verdict("change_failure_rate", before, after) == "no change"
+
+
+def test_an_action_with_a_bare_baseline_renders(client, team, framework, member):
+    action = Action.objects.create(
+        team=team,
+        framework=framework,
+        title="Seeded",
+        key_metric="lead_time",
+        baseline={"scores": {}, "metric": None, "result": None},
+    )
+    client.force_login(member)
+    page = client.get(reverse("assessments:action", args=[team.slug, action.pk]))
+    assert page.status_code == 200 and "sent no delivery data" in page.content.decode()
+
+
+def test_an_owner_who_left_is_not_dropped_unseen(client, team, framework, member, teammate):
+    from teams.models import Membership
+
+    action = make_action(team, framework, member, owner=teammate)
+    Membership.objects.filter(team=team, user=teammate).delete()
+    client.force_login(member)
+    url = reverse("assessments:action_edit", args=[team.slug, action.pk])
+    response = client.post(url, {"title": "Renamed", "owner": str(teammate.pk)})
+    assert response.status_code == 400
+    assert "not a member" in str(response.context["form"].errors["owner"])
+    action.refresh_from_db()
+    assert (action.title, action.owner) == ("Automate the deployment", teammate)

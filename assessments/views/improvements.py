@@ -225,7 +225,9 @@ def action_edit(request, slug, pk):
             "link": action.link,
         },
         questions=_questions(action.framework),
-        members=_members(team),
+        # The owner stays offered after leaving the team, so that saving does not drop them
+        # unseen: the save then asks for a member instead.
+        members=_members(team) | get_user_model().objects.filter(pk=action.owner_id),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():

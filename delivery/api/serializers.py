@@ -49,9 +49,9 @@ class DeploymentSerializer(serializers.Serializer):
         max_length=200,
         required=False,
         allow_blank=True,
-        default="",
+        default=None,
         help_text="The commit it deployed: the next report's CI script reads it back "
-        "(GET …/deployments/latest/) to send every commit since.",
+        "(GET …/deployments/latest/) to send every commit since. Left out: as stored.",
     )
     changes = ChangeSerializer(
         many=True, required=False, default=list, max_length=MAX_CHANGES_PER_DEPLOYMENT
@@ -80,7 +80,7 @@ class IncidentSerializer(serializers.Serializer):
         max_length=200,
         required=False,
         allow_blank=True,
-        default="",
+        default=None,
         help_text="The service it struck: linking by time looks for that service's deployments.",
     )
 

@@ -249,3 +249,52 @@ def test_csv_files_may_add_the_optional_columns(team):
     assert Deployment.objects.get().commit == "3f2a9c1d"
     assert Incident.objects.get().service == "api"
     assert not Change.objects.exists()
+
+
+def test_production_names_longer_than_their_column_once_written_are_refused(client, team):
+    client.force_login(team.members.get())
+    names = ",".join(f"p{n}" for n in range(100))[:300]  # 300 typed; more once written "a, b"
+    response = rules(client, team, production_environments=names)
+    assert response.status_code == 400
+    assert "at most 300" in str(response.context["rules_form"].errors["production_environments"])
+    team.refresh_from_db()
+    assert team.production_environments == "production, prod, prd, live"
+
+
+def test_a_file_without_the_optional_columns_keeps_what_was_sent_before(client, team, key):
+    url = reverse("api-deployments", args=[team.slug])
+    item = {
+        "id": "d1",
+        "service": "api",
+        "environment": "production",
+        "finished_at": "2026-11-01T10:00:00Z",
+        "status": "success",
+        "commit": "abc123",
+    }
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    assert client.post(url, item, content_type="application/json", **auth).status_code == 201
+    again = {k: v for k, v in item.items() if k != "commit"}
+    answer = client.post(url, again, content_type="application/json", **auth).json()
+    assert answer["unchanged"] == {"deployments": 1, "changes": 0}
+    import_delivery(
+        team,
+        {
+            "deployments": io.BytesIO(
+                b"id,service,environment,finished_at,status,rework\n"
+                b"d1,api,production,2026-11-01T10:00:00Z,success,false\n"
+            )
+        },
+        channel="upload",
+        sender="pat",
+    )
+    assert Deployment.objects.get().commit == "abc123"
+    incidents = reverse("api-incidents", args=[team.slug])
+    sent = {"id": "i1", "opened_at": "2026-11-01T11:00:00Z", "service": "api"}
+    client.post(incidents, sent, content_type="application/json", **auth)
+    client.post(
+        incidents,
+        {"id": "i1", "opened_at": "2026-11-01T11:00:00Z"},
+        content_type="application/json",
+        **auth,
+    )
+    assert Incident.objects.get().service == "api"
