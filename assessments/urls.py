@@ -28,6 +28,11 @@ urlpatterns = [
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),
     path("teams/<slug:slug>/actions/new/", improvements.action_new, name="action_new"),
     path("teams/<slug:slug>/actions/limit/", improvements.focus_limit, name="focus_limit"),
+    path(
+        "teams/<slug:slug>/actions/from-recommendation/",
+        improvements.action_from_recommendation,
+        name="action_from_recommendation",
+    ),
     path("teams/<slug:slug>/actions/<int:pk>/", improvements.action_detail, name="action"),
     path(
         "teams/<slug:slug>/actions/<int:pk>/move/",

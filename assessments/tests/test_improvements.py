@@ -621,3 +621,28 @@ def test_an_owner_who_left_is_not_dropped_unseen(client, team, framework, member
     assert "not a member" in str(response.context["form"].errors["owner"])
     action.refresh_from_db()
     assert (action.title, action.owner) == ("Automate the deployment", teammate)
+
+
+def test_one_click_on_a_recommendation_makes_the_action(
+    client, dora, team, member, outsider, other_team
+):
+    from assessments.tests.test_results import dora_scores
+
+    result = submitted_assessment(team=team, framework=dora, user=member, scores=dora_scores())
+    url = reverse("assessments:action_from_recommendation", args=[team.slug])
+    first = result.result["recommendations"][0]["question_id"]
+    client.force_login(outsider)  # another team's member: not found, nothing made
+    assert client.post(url, {"result": result.pk, "question": first}).status_code == 404
+    client.force_login(member)
+    page = client.get(reverse("assessments:results", args=[result.pk])).content.decode()
+    assert f'action="{url}"' in page and f'name="question" value="{first}"' in page
+    for bad in ({"result": result.pk, "question": "x"}, {"result": result.pk, "question": 10**30}):
+        assert client.post(url, bad).status_code == 302
+    assert not Action.objects.exists()
+    assert client.post(url, {"result": "nope", "question": first}).status_code == 404
+    response = client.post(url, {"result": result.pk, "question": first})
+    action = Action.objects.get()
+    assert response["Location"] == reverse("assessments:action", args=[team.slug, action.pk])
+    assert (action.owner, action.source, action.status) == (member, result, "planned")
+    assert [q.pk for q in action.questions.all()] == [first]
+    assert client.get(url).status_code == 405

@@ -65,9 +65,10 @@ def test_an_action_from_a_recommendation_to_its_verdict(
     )
     sign_in(page, live_server, "dana", "dana-pass-1")
 
-    # From the results page's first recommendation, a prefilled form.
+    # From the results page's first recommendation, a prefilled form (the button beside it
+    # makes the action at once: test_improvements.py).
     page.goto(live_server.url + reverse("assessments:results", args=[result.pk]))
-    page.get_by_role("link", name="Make it an improvement action").first.click()
+    page.get_by_role("link", name="or fill in the form first").first.click()
     page.get_by_label("The key metric it should move").select_option("lead_time")
     title = page.get_by_label("Title").input_value()
     assert title.startswith("Q")

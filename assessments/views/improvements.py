@@ -150,6 +150,46 @@ def action_new(request, slug):
     )
 
 
+@require_POST
+@login_required
+def action_from_recommendation(request, slug):
+    """One click on a recommendation of a result (POST result, question): the action is made
+    at once from it (the question, its key metric, a title naming the next level; the
+    member who clicked owns it), then its page, where the rest can be filled in."""
+    team = get_team_for(request.user, slug)
+    if not team.user_may_change:
+        messages.error(request, f"Only members of {team} can make its improvement actions.")
+        return redirect("assessments:team_detail", team.slug)
+    source = Assessment.objects.filter(
+        team=team, pk=id_param(request.POST.get("result")), status=Assessment.Status.SUBMITTED
+    ).first()
+    if source is None:
+        raise Http404("No such result of this team.")
+    question = (
+        _questions(source.framework).filter(pk=id_param(request.POST.get("question"))).first()
+    )
+    if question is None:
+        messages.error(request, "No such question in this result: nothing was made.")
+        return redirect("assessments:results", source.pk)
+    filled = _prefill(source.framework, source, question.pk)
+    action = action_create(
+        team=team,
+        user=request.user,
+        framework=source.framework,
+        questions=[question],
+        title=filled["title"],
+        key_metric=filled["key_metric"],
+        owner=request.user,
+        source=source,
+    )
+    messages.success(
+        request,
+        f"Action “{action.title}” made, with its baseline. Say what the team will do, and "
+        "when, with “Change”.",
+    )
+    return redirect("assessments:action", team.slug, action.pk)
+
+
 @require_safe
 @login_required
 def action_detail(request, slug, pk):

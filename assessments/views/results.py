@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
@@ -24,14 +25,19 @@ from ..selectors import (
 from ..services import team_constraint
 
 
-def _action_url(request, assessment) -> str | None:
-    """Where a member makes an action from one of the result's recommendations (the
+def _action_url(request, assessment) -> dict | None:
+    """Where a member makes an action from one of the result's recommendations, in one click
+    (`make`, a POST with the result and the question) or by the form first (`form`, the
     question's id follows); None for anyone who may not."""
     if not may_change(request.user, assessment.team_id):
         return None
-    return reverse("assessments:action_new", args=[assessment.team.slug]) + (
-        f"?result={assessment.pk}"
-    )
+    slug = assessment.team.slug
+    return {
+        "make": reverse("assessments:action_from_recommendation", args=[slug]),
+        "form": reverse("assessments:action_new", args=[slug]) + f"?result={assessment.pk}",
+        "result": assessment.pk,
+        "csrf": csrf_input(request),
+    }
 
 
 @require_safe
