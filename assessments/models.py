@@ -96,6 +96,14 @@ class Assessment(models.Model):
     # same transaction as every submit and delete; at most one per team and framework.
     is_latest = models.BooleanField(default=False, editable=False)
 
+    class Mode(models.TextChoices):
+        TOGETHER = "together", "Together"
+        EACH = "each", "Each on your own, then together"
+
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TOGETHER)
+    # When a respondent revealed the spreads, closing individual answering (mode "each").
+    revealed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -162,6 +170,16 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class TeamAnswers(models.Manager):
+    """Answer.objects: the team's answers only, never a respondent's own (issue 22: nobody
+    but the respondent sees those, by any path that reads answers: pages, exports, the API,
+    the admin, results). A respondent's own are read through Answer.personal, by the
+    answering code alone (assessments/respondents.py)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(respondent__isnull=True)
+
+
 class AnswerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Answers the user may read (the access rule, through the assessment's team)."""
@@ -194,14 +212,34 @@ class Answer(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField()
+    # Set on a respondent's own answer in an assessment answered "each on your own, then
+    # together" (Assessment.mode); None on the team's answer.
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
-    objects = AnswerQuerySet.as_manager()
+    objects = TeamAnswers.from_queryset(AnswerQuerySet)()
+    personal = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment_id", "question_id"]
+        base_manager_name = "personal"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "question"], name="answer_unique_per_question"
+                fields=["assessment", "question"],
+                condition=Q(respondent__isnull=True),
+                name="answer_unique_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "respondent", "question"],
+                condition=Q(respondent__isnull=False),
+                name="answer_own_unique_per_question",
             ),
             models.CheckConstraint(
                 condition=Q(score__isnull=True)
@@ -226,6 +264,25 @@ class Answer(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.score is not None or self.not_applicable
+
+
+class Respondent(models.Model):
+    """A member answering an assessment "each on your own": who, since when, and when they
+    said they had finished. Teammates see who has finished or not started, never answers."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="respondent_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.assessment}"
 
 
 class ActionQuerySet(models.QuerySet):

@@ -135,6 +135,13 @@ class Team(models.Model):
         "it opened. Empty: off.",
     )
 
+    min_respondents = models.PositiveSmallIntegerField(
+        "respondents before a reveal",
+        default=3,
+        validators=[MinValueValidator(3), MaxValueValidator(50)],
+        help_text="How many must have finished answering on their own before the spreads "
+        "are revealed (every member, when the team has fewer).",
+    )
     actions_in_progress_limit = models.PositiveSmallIntegerField(
         "actions in progress at most",
         default=3,

@@ -18,6 +18,7 @@ def inline_data(team, rows):
         "name": team.name,
         "slug": team.slug,
         "actions_in_progress_limit": str(team.actions_in_progress_limit),
+        "min_respondents": str(team.min_respondents),
         "memberships-TOTAL_FORMS": str(len(rows)),
         "memberships-INITIAL_FORMS": str(sum(1 for m, _, _ in rows if m)),
         "memberships-MIN_NUM_FORMS": "0",
