@@ -63,15 +63,19 @@ def get_submitted_for(user, pk) -> Assessment:
 
 
 def answers_by_question(
-    assessment: Assessment, question_ids=None, *, with_users: bool = True
+    assessment: Assessment, question_ids=None, *, with_users: bool = True, respondent=None
 ) -> dict[int, Answer]:
     """The assessment's answers by question id (or only those of `question_ids`), each with
-    who changed it last (read with it, unless not `with_users`). The caller has already
-    checked access to the assessment."""
+    who changed it last (read with it, unless not `with_users`): the team's, or with
+    `respondent` that user's own (the caller passes only the signed-in user: nobody reads
+    another's). The caller has already checked access to the assessment."""
     where = {"assessment_id": assessment.pk}
     if question_ids is not None:
         where["question_id__in"] = list(question_ids)
-    answers = Answer.objects.filter(**where).order_by()
+    if respondent is None:
+        answers = Answer.objects.filter(**where).order_by()
+    else:
+        answers = Answer.personal.filter(**where, respondent=respondent).order_by()
     if with_users:  # of the user, only what pages show: the name
         answers = answers.select_related("updated_by").only(
             *(f.name for f in Answer._meta.concrete_fields), "updated_by__username"

@@ -21,7 +21,8 @@ from frameworks.tree import framework_tree
 
 from . import scoring
 from .evidence import measured_block
-from .models import Answer, Assessment, Team
+from .models import Answer, Assessment, Respondent, Team
+from .respondents import agreement_block, respondents_start
 from .results import result_columns, result_document
 from .selectors import answers_by_question
 
@@ -56,13 +57,21 @@ def default_title(framework: Framework, team: Team, when: datetime | None = None
 
 
 @transaction.atomic
-def assessment_start(*, user, team: Team, framework: Framework, title: str = "") -> Assessment:
-    return Assessment.objects.create(
+def assessment_start(
+    *, user, team: Team, framework: Framework, title: str = "", mode: str = "together"
+) -> Assessment:
+    """A new draft; answered "each on your own" (mode each), the team's members at the
+    start are its respondents."""
+    assessment = Assessment.objects.create(
         team=team,
         framework=framework,
         title=title.strip() or default_title(framework, team),
         created_by=user,
+        mode=mode,
     )
+    if mode == Assessment.Mode.EACH:
+        respondents_start(assessment)
+    return assessment
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,34 @@ def _lock_draft(assessment: Assessment, now) -> None:
         )
 
 
+class AnswerElsewhere(Exception):
+    """An assessment answered "each on your own, then together" takes own answers until the
+    reveal and the team's after it; the other kind was sent."""
+
+
+def _answering_checked(assessment: Assessment, respondent) -> None:
+    """With the draft locked: refuse own answers after the reveal, and the team's before it
+    (an assessment answered together takes the team's only)."""
+    mode, revealed = Assessment.objects.values_list("mode", "revealed_at").get(pk=assessment.pk)
+    each = mode == Assessment.Mode.EACH
+    if respondent is not None and (not each or revealed is not None):
+        when = timezone.localtime(revealed).strftime("%d %b %Y %H:%M") if revealed else ""
+        raise AnswerElsewhere(
+            f"The answers were revealed on {when}: individual answering is closed, and the "
+            "team answers together now. Nothing was changed."
+            if revealed
+            else "This assessment is answered together. Nothing was changed."
+        )
+    if respondent is None and each and revealed is None:
+        raise AnswerElsewhere(
+            "Each member answers on their own until the answers are revealed. Nothing was changed."
+        )
+
+
 @transaction.atomic
-def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) -> SaveOutcome:
+def answers_save(
+    *, assessment: Assessment, user, changes: list[AnswerInput], respondent=None
+) -> SaveOutcome:
     """Write the answers the user changed on a page.
 
     `changes` holds only the questions whose fields differ from what the page was rendered
@@ -125,9 +160,13 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
         return SaveOutcome(saved=(), conflicts=())
     now = timezone.now()
     _lock_draft(assessment, now)
+    _answering_checked(assessment, respondent)
+    rows = Answer.objects if respondent is None else Answer.personal.filter(respondent=respondent)
     new = [change for change in changes if change.base_version == 0]
     # Where the page showed no answer, one may have been saved since: read those only.
-    there = answers_by_question(assessment, [c.question_id for c in new], with_users=False)
+    there = answers_by_question(
+        assessment, [c.question_id for c in new], with_users=False, respondent=respondent
+    )
     saved, refused, to_create = [], [], []
     for change in changes:
         values = {
@@ -145,9 +184,15 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
                 refused.append(change)
                 continue
             to_create.append(
-                Answer(assessment=assessment, question_id=change.question_id, version=1, **values)
+                Answer(
+                    assessment=assessment,
+                    question_id=change.question_id,
+                    version=1,
+                    respondent=respondent,
+                    **values,
+                )
             )
-        elif not Answer.objects.filter(
+        elif not rows.filter(
             assessment_id=assessment.pk,
             question_id=change.question_id,
             version=change.base_version,
@@ -155,16 +200,30 @@ def answers_save(*, assessment: Assessment, user, changes: list[AnswerInput]) ->
             refused.append(change)
             continue
         saved.append(change.question_id)
-    Answer.objects.bulk_create(to_create)
-    return SaveOutcome(saved=tuple(saved), conflicts=_conflicts(assessment, refused, now))
+    Answer.personal.bulk_create(to_create)
+    if respondent is not None:
+        respondent_join(assessment, respondent)
+    return SaveOutcome(
+        saved=tuple(saved), conflicts=_conflicts(assessment, refused, now, respondent)
+    )
 
 
-def _conflicts(assessment: Assessment, refused: list[AnswerInput], now) -> tuple[Conflict, ...]:
+def respondent_join(assessment: Assessment, user) -> None:
+    """Count the user among the assessment's respondents (a member who joined the team
+    after the start joins in by answering)."""
+    Respondent.objects.get_or_create(assessment=assessment, user=user)
+
+
+def _conflicts(
+    assessment: Assessment, refused: list[AnswerInput], now, respondent=None
+) -> tuple[Conflict, ...]:
     """Who changed the refused answers since the page was shown, and when (read only when
     there is a conflict)."""
     if not refused:
         return ()
-    current = answers_by_question(assessment, [c.question_id for c in refused])
+    current = answers_by_question(
+        assessment, [c.question_id for c in refused], respondent=respondent
+    )
     conflicts = []
     for change in refused:
         answer = current.get(change.question_id)
@@ -210,6 +269,11 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     """Freeze a complete draft and store its result, computed once, with it."""
     _lock_draft(assessment, timezone.now())
     locked = Assessment.objects.select_related("framework").get(pk=assessment.pk)
+    if locked.mode == Assessment.Mode.EACH and locked.revealed_at is None:
+        raise AnswerElsewhere(
+            "Each member answers on their own first: reveal the answers, settle the team's "
+            "answers together, then submit. Nothing was submitted."
+        )
     tree = framework_tree(locked.framework)
     answers = answers_by_question(locked)
     missing = [q for q in tree.questions if q.id not in answers or not answers[q.id].is_answered]
@@ -228,6 +292,8 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
         {m["key_metric"]: m["performance_level"] for m in document["metrics"] if m["key_metric"]},
         now,
     )
+    # Where the respondents agreed, counts only (None for an assessment answered together).
+    document["agreement"] = agreement_block(locked)
     locked.status = Assessment.Status.SUBMITTED
     locked.submitted_by = user
     locked.submitted_at = now
