@@ -42,6 +42,16 @@ class StartForm(forms.Form):
         required=False,
         help_text="Leave it blank for “Framework – Team – month year”.",
     )
+    mode = forms.ChoiceField(
+        label="How the team answers",
+        choices=Assessment.Mode.choices,
+        initial=Assessment.Mode.EACH,
+        required=False,  # left out (an older page, a script): together, as before
+        widget=forms.RadioSelect,
+        help_text="Each on your own, then together: every member answers privately; once "
+        "enough have finished, the team sees where it agrees and settles its answers "
+        "together (DORA's way). Together: one shared draft from the start.",
+    )
     another_draft = forms.BooleanField(
         required=False,
         widget=forms.HiddenInput,
@@ -58,6 +68,9 @@ class StartForm(forms.Form):
             if dora:
                 self.initial["framework"] = dora[0]
         self.existing_draft = None
+
+    def clean_mode(self):
+        return self.cleaned_data["mode"] or Assessment.Mode.TOGETHER
 
     def clean(self):
         """A second draft of the same team and framework is started only when asked: the

@@ -24,6 +24,15 @@ from ..forms import (
     question_limits,
 )
 from ..improvements import open_actions_of_teams
+from ..models import Assessment
+from ..respondents import (
+    RevealRefused,
+    assessment_reveal,
+    required_for,
+    respondent_finish,
+    spreads,
+    standing,
+)
 from ..selectors import (
     answer_contributors,
     answers_by_question,
@@ -31,6 +40,7 @@ from ..selectors import (
     previous_answers,
 )
 from ..services import (
+    AnswerElsewhere,
     AssessmentNotDraft,
     SubmitIncomplete,
     answers_save,
@@ -55,6 +65,7 @@ def start(request):
             team=form.cleaned_data["team"],
             framework=form.cleaned_data["framework"],
             title=form.cleaned_data["title"],
+            mode=form.cleaned_data["mode"],
         )
         messages.success(request, f"“{assessment.title}” is started. Answers save as you go.")
         return redirect("assessments:answer", assessment.pk, 1)
@@ -88,6 +99,25 @@ def assessment_detail(request, pk):
     return redirect("assessments:answer", assessment.pk, step)
 
 
+def _answers_own(assessment) -> bool:
+    """Whether the page takes the user's own answers: an assessment answered each on one's
+    own, before the reveal."""
+    return assessment.mode == Assessment.Mode.EACH and assessment.revealed_at is None
+
+
+def together_context(assessment, user, gate) -> dict:
+    """After the reveal, what a step shows beside each question: the spread of the
+    respondents' answers (counts only, and none for a question fewer than the minimum
+    answered) and the user's own answer."""
+    if assessment.mode != Assessment.Mode.EACH or assessment.revealed_at is None:
+        return {}
+    ids = [q.id for q in gate.questions]
+    needed = required_for(assessment)
+    found = {qid: s for qid, s in spreads(assessment, ids).items() if s.answered >= needed}
+    own = answers_by_question(assessment, ids, with_users=False, respondent=user)
+    return {"spreads": found, "own": own, "revealed": True}
+
+
 def question_fields(
     gate,
     answers: dict,
@@ -95,6 +125,8 @@ def question_fields(
     previous: dict | None = None,
     evidence: dict | None = None,
     mine: dict | None = None,
+    spreads: dict | None = None,
+    own: dict | None = None,
 ) -> list[dict]:
     """What each question of the page shows: the saved answer, or what was just posted
     (with its errors), who changed it last, the team's answer last time, for a key
@@ -136,6 +168,8 @@ def question_fields(
                 "previous": previous.get(q.id),
                 "evidence": evidence.get(q.id),
                 "mine": mine.get(str(q.id)),
+                "spread": (spreads or {}).get(q.id),
+                "own": (own or {}).get(q.id),
             }
         )
     return fields
@@ -266,10 +300,18 @@ def answer(request, pk, step):
         if form.is_valid():
             changes = form.changes()
             try:
-                outcome = answers_save(assessment=assessment, user=request.user, changes=changes)
+                outcome = answers_save(
+                    assessment=assessment,
+                    user=request.user,
+                    changes=changes,
+                    respondent=request.user if _answers_own(assessment) else None,
+                )
             except AssessmentNotDraft as refused:
                 messages.error(request, f"{refused} Nothing was changed.")
                 return redirect("assessments:results", assessment.pk)
+            except AnswerElsewhere as refused:
+                messages.error(request, str(refused))
+                return redirect("assessments:answer", assessment.pk, step)
             _report_save(request, assessment, tree, gate, outcome)
             return _after_save(
                 assessment,
@@ -279,7 +321,9 @@ def answer(request, pk, step):
                 [change.question_id for change in changes],
             )
     read_only = not (assessment.is_draft and assessment.user_may_change)
-    answers = answers_by_question(assessment)
+    own = _answers_own(assessment)
+    answers = answers_by_question(assessment, respondent=request.user if own else None)
+    together = together_context(assessment, request.user, gate) if not own else {}
     previous = None
     if assessment.is_draft:
         previous = previous_answers(assessment, (q.id for q in gate.questions))
@@ -297,8 +341,17 @@ def answer(request, pk, step):
             "step_count": len(tree.gates),
             "progress": progress.progress(tree, answers, gate),
             "questions": question_fields(
-                gate, answers, form, previous, step_evidence(assessment, tree, gate), mine
+                gate,
+                answers,
+                form,
+                previous,
+                step_evidence(assessment, tree, gate),
+                mine,
+                together.get("spreads"),
+                together.get("own"),
             ),
+            "own": standing(assessment, request.user) if own else None,
+            "revealed": together.get("revealed", False),
             "problems": save_problems(gate, form),
             "limits": question_limits(),
             "read_only": read_only,
@@ -345,3 +398,75 @@ def submit(request, pk):
         return redirect("assessments:review", assessment.pk)
     messages.success(request, "Submitted. Here is your result.")
     return redirect("assessments:results", assessment.pk)
+
+
+@require_POST
+@login_required
+def finish_own(request, pk):
+    """A respondent says their own answers are finished."""
+    assessment = get_assessment_for(request.user, pk, for_change=True)
+    try:
+        respondent_finish(assessment, request.user)
+    except RevealRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Your answers are finished. Thank you.")
+    return redirect("assessments:detail", assessment.pk)
+
+
+@require_POST
+@login_required
+def reveal(request, pk):
+    """A respondent reveals the answers: individual answering closes and the team's answers
+    start at each question's median (respondents.assessment_reveal)."""
+    assessment = get_assessment_for(request.user, pk, for_change=True)
+    try:
+        started = assessment_reveal(assessment, request.user)
+    except RevealRefused as refused:
+        messages.error(request, f"{refused} Nothing was changed.")
+        return redirect("assessments:detail", assessment.pk)
+    messages.success(
+        request,
+        f"Revealed: the team's answers start at the median of yours ({started} questions). "
+        "Where you disagree most comes first.",
+    )
+    return redirect("assessments:together", assessment.pk)
+
+
+@require_safe
+@login_required
+def together(request, pk):
+    """After the reveal: every question's spread, most disagreement first, with the team's
+    answer and the user's own, and a link to settle each on its step."""
+    assessment = get_assessment_for(request.user, pk)
+    if assessment.mode != Assessment.Mode.EACH or assessment.revealed_at is None:
+        messages.info(request, "The answers are not revealed yet.")
+        return redirect("assessments:detail", assessment.pk)
+    tree = framework_tree(assessment.framework)
+    needed = required_for(assessment)
+    found = spreads(assessment)
+    team = answers_by_question(assessment, with_users=False)
+    own = answers_by_question(assessment, with_users=False, respondent=request.user)
+    step_of = {q.id: n for n, gate in enumerate(tree.gates, start=1) for q in gate.questions}
+    rows = [
+        {
+            "question": q,
+            "step": step_of[q.id],
+            "spread": found[q.id] if found.get(q.id) and found[q.id].answered >= needed else None,
+            "team": team.get(q.id),
+            "own": own.get(q.id),
+        }
+        for q in tree.questions
+    ]
+    rows.sort(key=lambda r: (-(r["spread"].range or 0) if r["spread"] else 0, r["question"].number))
+    return render(
+        request,
+        "assessments/together.html",
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "needed": needed,
+            "member": assessment.user_may_change,
+            "nav": "dashboard",
+        },
+    )
