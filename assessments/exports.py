@@ -48,6 +48,10 @@ CSV_HEADER = [
     "answer and data disagree",
     # The improvement actions made from this result (or verified against it) on the question.
     "improvement actions",
+    # Answered each on one's own, then together: how many chose each score (never who).
+    "respondents' answers",
+    "respondents' median",
+    "respondents' range",
 ]
 
 
@@ -130,6 +134,9 @@ def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> d
         # The team's measured key metrics at submission, beside its answers (None when the
         # framework asks about no key metric, or the result predates measured data).
         "measured": document.get("measured"),
+        # Where the respondents agreed, answering each on their own (counts only; None for
+        # an assessment answered together).
+        "agreement": _agreement(document.get("agreement"), questions),
         # The improvement actions made from this result or verified against it.
         "actions": [
             {
@@ -155,6 +162,32 @@ def result_json(assessment: Assessment, tree: FrameworkTree, answers: dict) -> d
             if r["question_id"] in questions
         ],
     }
+
+
+def _agreement(block: dict | None, questions: dict) -> dict | None:
+    if not block:
+        return None
+    return {
+        "respondents": block.get("respondents"),
+        "agreed": block["agreed"],
+        "total": block["total"],
+        "share_agreed": block["share_agreed"],
+        "questions": [
+            {"code": f"Q{questions[int(key)].number}", **row}
+            for key, row in block["questions"].items()
+            if int(key) in questions
+        ],
+    }
+
+
+def _spread_text(row: dict | None) -> str:
+    """ "1× 2; 2× 3; 1× not applicable": a question's counts, for a spreadsheet cell."""
+    if not row:
+        return ""
+    parts = [f"{n}× {score}" for score, n in row["counts"].items() if n]
+    if row["not_applicable"]:
+        parts.append(f"{row['not_applicable']}× not applicable")
+    return "; ".join(parts)
 
 
 def csv_cell(value) -> str:
@@ -205,6 +238,7 @@ def result_csv(assessment: Assessment, tree: FrameworkTree, answers: dict) -> st
 
 def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
     document = assessment.result
+    spreads = (document.get("agreement") or {}).get("questions", {})
     acting: dict[int, list[str]] = {}
     for action in result_actions(assessment):
         for qid in action["question_ids"]:
@@ -246,6 +280,9 @@ def _result_rows(assessment: Assessment, tree: FrameworkTree, answers: dict):
                 (data["measured"] or "too little data") if data else "",
                 data["differs"] if data else "",
                 "; ".join(acting.get(question.id, ())),
+                _spread_text(spreads.get(str(question.id))),
+                (spreads.get(str(question.id)) or {}).get("median"),
+                (spreads.get(str(question.id)) or {}).get("range"),
             ]
         )
 
@@ -262,6 +299,7 @@ def overview_csv_lines(rows, metric_names: list[str]):
         "delivery performance",
         *metric_names,
         "key metrics where answers and data disagree",
+        "share of questions the respondents agreed on",
         "due",
         "drafts in progress",
         "actions in progress",
@@ -284,6 +322,7 @@ def _overview_rows(rows, metric_names: list[str]):
             latest.delivery_performance if latest else "",
             *(metrics.get(name, "") for name in metric_names),
             latest.disagreements if latest else None,
+            latest.agreement if latest else None,
             row.due,
             row.drafts,
             row.actions_in_progress,

@@ -280,3 +280,12 @@ class FocusLimitForm(forms.Form):
         max_value=MAX_ACTIONS_IN_PROGRESS,
         help_text=f"1 to {MAX_ACTIONS_IN_PROGRESS}: focus on a few at a time.",
     )
+
+
+class MinRespondentsForm(forms.Form):
+    minimum = forms.IntegerField(
+        label="Respondents before a reveal",
+        min_value=3,
+        max_value=50,
+        help_text="3 to 50 (every member, when the team has fewer).",
+    )

@@ -90,6 +90,9 @@ class Assessment(models.Model):
     # on how many answers and the team's data disagreed (null: no data stored with it).
     metric_levels = models.JSONField(default=list, blank=True, editable=False)
     measured_disagreements = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The share of questions its respondents agreed on within one point (an assessment
+    # answered each on one's own; None otherwise): from the result's agreement block.
+    agreement_share = models.FloatField(null=True, blank=True, editable=False)
     result = models.JSONField(null=True, blank=True)
     # Whether this is the team's latest submitted assessment of its framework version: the
     # row the overview and the team profile show. Kept by services.latest_refresh in the

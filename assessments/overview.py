@@ -54,6 +54,8 @@ class LatestResult:
     # Key metrics where the answers and the team's data at submission disagree (None: no
     # measured data stored with the result, as for a framework without key metrics).
     disagreements: int | None = None
+    # The share of questions its respondents agreed on (None: answered together).
+    agreement: float | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ FIELDS = (
     "delivery_performance",
     "metric_levels",
     "measured_disagreements",
+    "agreement_share",
 )
 
 
@@ -170,6 +173,7 @@ def overview_row(row: dict, labels: dict[int, str], drafts: int, now) -> Overvie
         delivery_performance=row["delivery_performance"],
         metrics=tuple((name, level) for name, level in row["metric_levels"] or ()),
         disagreements=row["measured_disagreements"],
+        agreement=row["agreement_share"],
     )
     return OverviewRow(
         team=TeamRow(row["team_id"], row["team__name"], row["team__slug"]),

@@ -164,6 +164,7 @@ def result_columns(document: dict) -> dict:
         # each key metric's level, and where answers and data disagree: the overview's
         "metric_levels": [[m["name"], m["performance_level"]] for m in document["metrics"]],
         "measured_disagreements": (document.get("measured") or {}).get("disagreements"),
+        "agreement_share": (document.get("agreement") or {}).get("share_agreed"),
     }
 
 
@@ -381,4 +382,31 @@ def results_page(document: dict, tree: FrameworkTree, answers: dict) -> dict:
         ),
         "calculation": calculation(document),
         "answer_groups": answer_groups,
+        "agreement": agreement_card(document.get("agreement"), questions),
+    }
+
+
+def agreement_card(block: dict | None, questions: dict) -> dict | None:
+    """What the results page says of the respondents' agreement: "Agreed on 19 of 25
+    questions", and the widest spreads (at most three), counts only. None for an
+    assessment answered together."""
+    if not block:
+        return None
+    widest = sorted(
+        (
+            (row["range"], questions[int(key)])
+            for key, row in block["questions"].items()
+            if row["range"] and int(key) in questions
+        ),
+        key=lambda pair: (-pair[0], pair[1].number),
+    )[:3]
+    return {
+        "respondents": block.get("respondents"),
+        "agreed": block["agreed"],
+        "total": block["total"],
+        "widest": [
+            {"question": q, "range": r, "row": block["questions"][str(q.id)]}
+            for r, q in widest
+            if r > 1
+        ],
     }

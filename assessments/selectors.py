@@ -263,6 +263,7 @@ def team_history(team: Team, framework_id: int):
         "maturity_level",
         "delivery_performance",
         "delivery_rank",
+        "agreement_share",
         scored=KT("result__coverage__scored"),
         total=KT("result__coverage__total"),
         domains_json=KT("result__domains"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("assessments/<int:pk>/results.csv", results.results_csv, name="results_csv"),
     path("teams/", teams.team_list_view, name="team_list"),
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),
+    path("teams/<slug:slug>/respondents/", teams.min_respondents, name="min_respondents"),
     path("teams/<slug:slug>/actions/new/", improvements.action_new, name="action_new"),
     path("teams/<slug:slug>/actions/limit/", improvements.focus_limit, name="focus_limit"),
     path(

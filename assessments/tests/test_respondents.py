@@ -226,3 +226,37 @@ def test_the_reveal_and_the_together_page(client, framework, crew):
     assert rows.index(f"#q{first.pk}") < rows.index("discuss") + 200  # widest first
     assert "1× 1, 1× 3, 1× 4" in page and "discuss" in page
     assert "ann" not in rows and "ben" not in rows
+
+
+@pytest.mark.parametrize(("value", "expected"), [("5", 5), ("2", 3), ("51", 3), ("three", 3)])
+def test_members_set_the_minimum_within_its_bounds(client, crew, value, expected):
+    team, (ann, *_) = crew
+    client.force_login(ann)
+    response = client.post(
+        reverse("assessments:min_respondents", args=[team.slug]), {"minimum": value}
+    )
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.min_respondents == expected
+
+
+def test_a_non_member_or_a_member_who_left_cannot_answer_or_reveal(client, framework, crew):
+    from teams.models import Membership
+
+    team, (ann, ben, cat, dan) = crew
+    draft = start_each(team, framework, ann)
+    for user in (ann, ben, cat):
+        own(draft, user, [2, 2, 2])
+        respondent_finish(draft, user)
+    Membership.objects.filter(team=team, user=dan).delete()
+    outsider = make_user("ole")
+    for user in (dan, outsider):
+        client.force_login(user)
+        assert client.post(reverse("assessments:reveal", args=[draft.pk])).status_code == 404
+        step = questions_of(framework)[:2]
+        url = reverse("assessments:answer", args=[draft.pk, 1])
+        assert (
+            client.post(url, page_data(step, **{f"q{step[0].pk}-choice": "5"})).status_code == 404
+        )
+    assert not Answer.personal.filter(respondent__in=[dan, outsider]).exists()
+    assert Assessment.objects.get(pk=draft.pk).revealed_at is None

@@ -1,15 +1,18 @@
 """Teams: the list, and a team's page with its history per framework."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from frameworks.params import id_param, page_param
 from teams.selectors import get_team_for, team_members
 
 from ..evidence import team_summary
+from ..forms import MinRespondentsForm
 from ..history import trend
 from ..improvements import team_actions
 from ..pagination import links
@@ -86,3 +89,25 @@ def team_detail(request, slug):
             "nav": "teams",
         },
     )
+
+
+@require_POST
+@login_required
+def min_respondents(request, slug):
+    """A member sets how many must have answered on their own before a reveal."""
+    team = get_team_for(request.user, slug)
+    back = reverse("assessments:team_detail", args=[team.slug]) + "#answering"
+    if not team.user_may_change:
+        messages.error(request, f"Only members of {team} can change how it answers.")
+        return redirect(back)
+    form = MinRespondentsForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("minimum", []):
+            messages.error(request, f"Nothing was changed: {error}")
+        return redirect(back)
+    team.min_respondents = form.cleaned_data["minimum"]
+    team.save(update_fields=["min_respondents", "updated_at"])
+    messages.success(
+        request, f"{team.min_respondents} respondents must finish before a reveal now."
+    )
+    return redirect(back)
