@@ -39,6 +39,14 @@ class Spread:
         return None if self.low is None else self.high - self.low
 
     @property
+    def text(self) -> str:
+        """ "1× 2, 1× 3, 1× not applicable": how many chose what, never who."""
+        parts = [f"{n}× {score}" for score, n in self.counts.items() if n]
+        if self.not_applicable:
+            parts.append(f"{self.not_applicable}× not applicable")
+        return ", ".join(parts)
+
+    @property
     def discuss(self) -> bool:
         return self.range is not None and self.range >= DISCUSS_AT
 

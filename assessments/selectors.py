@@ -146,6 +146,8 @@ def dashboard_assessments(user):
             "status",
             "updated_at",
             "answered_count",
+            "mode",
+            "revealed_at",
             "overall_percent",
             "maturity_level",
             "delivery_performance",

@@ -32,7 +32,9 @@ def test_the_spread_and_where_the_team_starts(answers, median, low_high, discuss
 
 
 def test_counts_per_score_include_zero_counts():
-    assert spread([0, 0, 5, NA]).counts == {0: 2, 1: 0, 2: 0, 3: 0, 4: 0, 5: 1}
+    found = spread([0, 0, 5, NA])
+    assert found.counts == {0: 2, 1: 0, 2: 0, 3: 0, 4: 0, 5: 1}
+    assert found.text == "2× 0, 1× 5, 1× not applicable"
 
 
 @pytest.mark.parametrize(

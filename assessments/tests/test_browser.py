@@ -30,6 +30,7 @@ def test_a_member_starts_answers_over_two_sittings_and_submits_dora(
     sign_in(page, live_server, "dana", "dana-pass-1")
     page.get_by_role("link", name="Start an assessment").click()
     page.get_by_label("Framework").select_option(label="DORA Metrics Framework 1.0")
+    page.get_by_label("Together", exact=True).check()  # one shared draft, as before
     page.get_by_role("button", name="Start").click()
     page.get_by_text("Step 1 of 5: Deployment Frequency").wait_for()
     assessment = Assessment.objects.get()
