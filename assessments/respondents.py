@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from frameworks.tree import framework_tree
@@ -52,33 +52,31 @@ class Standing:
         return self.finished >= self.required
 
 
-def standing(assessment: Assessment, user) -> Standing:
-    """How many have finished, who has not started, and the user's own progress (three
-    queries)."""
-    rows = list(
-        Respondent.objects.filter(assessment=assessment).values_list("user_id", "finished_at")
-    )
-    started = set(
-        Answer.personal.filter(assessment=assessment, respondent__isnull=False)
-        .values_list("respondent_id", flat=True)
-        .distinct()
-    )
+def standing(assessment: Assessment, user, mine: int) -> Standing:
+    """How many have finished, who has not started, and the user's own progress (`mine`:
+    how many of their own answers are answered, which the page has read): one query, the
+    team's members, each with whether they finished and whether they started."""
     members = list(
         Membership.objects.filter(team_id=assessment.team_id)
+        .annotate(
+            finished=Exists(
+                Respondent.objects.filter(
+                    assessment=assessment, user=OuterRef("user"), finished_at__isnull=False
+                )
+            ),
+            started=Exists(
+                Answer.personal.filter(assessment=assessment, respondent=OuterRef("user"))
+            ),
+        )
         .select_related("user")
         .order_by("user__username")
     )
-    finished = {uid for uid, at in rows if at is not None}
-    mine = Answer.personal.filter(assessment=assessment, respondent=user).answered().count()
     return Standing(
-        respondents=len(rows),
-        finished=len(finished),
-        required=agreement.required(
-            Team.objects.only("min_respondents").get(pk=assessment.team_id).min_respondents,
-            len(members),
-        ),
-        not_started=tuple(m.user.get_username() for m in members if m.user_id not in started),
-        me_finished=user.pk in finished,
+        respondents=len(members),
+        finished=sum(1 for m in members if m.finished),
+        required=agreement.required(assessment.team.min_respondents, len(members)),
+        not_started=tuple(m.user.get_username() for m in members if not m.started),
+        me_finished=any(m.finished for m in members if m.user_id == user.pk),
         me_answered=mine,
     )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from frameworks.tree import framework_tree
 
 from . import scoring
 from .evidence import measured_block
-from .models import Answer, Assessment, Respondent, Team
+from .models import Answer, Assessment, Team
 from .respondents import agreement_block, respondents_start
 from .results import result_columns, result_document
 from .selectors import answers_by_question
@@ -159,8 +159,18 @@ def answers_save(
     if not changes:
         return SaveOutcome(saved=(), conflicts=())
     now = timezone.now()
-    _lock_draft(assessment, now)
-    _answering_checked(assessment, respondent)
+    # The lock (as _lock_draft), taken only where this kind of answer may be saved: own
+    # answers before the reveal, the team's otherwise; the reason is read only on refusal.
+    takes = (
+        Q(mode=Assessment.Mode.EACH, revealed_at__isnull=True)
+        if respondent is not None
+        else Q(mode=Assessment.Mode.TOGETHER) | Q(revealed_at__isnull=False)
+    )
+    if not Assessment.objects.filter(
+        takes, pk=assessment.pk, status=Assessment.Status.DRAFT
+    ).update(updated_at=now):
+        _lock_draft(assessment, now)  # a submitted one is refused, saying who submitted it
+        _answering_checked(assessment, respondent)
     rows = Answer.objects if respondent is None else Answer.personal.filter(respondent=respondent)
     new = [change for change in changes if change.base_version == 0]
     # Where the page showed no answer, one may have been saved since: read those only.
@@ -201,17 +211,9 @@ def answers_save(
             continue
         saved.append(change.question_id)
     Answer.personal.bulk_create(to_create)
-    if respondent is not None:
-        respondent_join(assessment, respondent)
     return SaveOutcome(
         saved=tuple(saved), conflicts=_conflicts(assessment, refused, now, respondent)
     )
-
-
-def respondent_join(assessment: Assessment, user) -> None:
-    """Count the user among the assessment's respondents (a member who joined the team
-    after the start joins in by answering)."""
-    Respondent.objects.get_or_create(assessment=assessment, user=user)
 
 
 def _conflicts(

@@ -57,7 +57,7 @@ def test_own_answers_are_kept_apart_and_nobody_else_reads_them(framework, crew):
     assert not Answer.objects.filter(assessment=draft).exists()  # the team has none
     assert Answer.personal.filter(assessment=draft, respondent=ann).count() == 3
     assert list(draft.answers.all()) == []  # related managers hide them too
-    found = standing(draft, ben)
+    found = standing(draft, ben, mine=0)
     assert (found.finished, found.required, found.me_answered) == (0, 3, 0)
     assert found.not_started == ("ben", "cat", "dan")
 
@@ -154,8 +154,9 @@ def test_a_respondent_answers_on_the_page_and_a_teammate_sees_counts_only(client
     question = questions_of(framework)[0]
     client.force_login(ann)
     url = reverse("assessments:answer", args=[draft.pk, 1])
-    page = client.get(url).content.decode()
-    assert "Your own answers." in page and "not started yet: ann, ben, cat, dan" in page
+    review = reverse("assessments:review", args=[draft.pk])
+    assert "Your own answers." in client.get(url).content.decode()
+    assert "not started yet: ann, ben, cat, dan" in client.get(review).content.decode()
     step = questions_of(framework)[:2]  # the first step's questions
     data = page_data(
         step, **{f"q{question.pk}-choice": "4", f"q{question.pk}-notes": "my secret note"}
@@ -166,7 +167,7 @@ def test_a_respondent_answers_on_the_page_and_a_teammate_sees_counts_only(client
     client.force_login(ben)
     page = client.get(url).content.decode()
     assert "my secret note" not in page and 'value="4" checked' not in page
-    assert "not started yet: ben, cat, dan" in page
+    assert "not started yet: ben, cat, dan" in client.get(review).content.decode()
 
 
 @pytest.mark.parametrize("role", ["teammate", "viewer", "superuser", "staff_only"])
@@ -260,3 +261,47 @@ def test_a_non_member_or_a_member_who_left_cannot_answer_or_reveal(client, frame
         )
     assert not Answer.personal.filter(respondent__in=[dan, outsider]).exists()
     assert Assessment.objects.get(pk=draft.pk).revealed_at is None
+
+
+# --- what it costs ---
+
+
+@pytest.mark.parametrize("mode", ["together", "each"])
+def test_a_respondents_answer_page_and_save_cost_what_a_shared_drafts_do(
+    client, framework, crew, mode, django_assert_num_queries
+):
+    team, (ann, *_) = crew
+    draft = assessment_start(user=ann, team=team, framework=framework, mode=mode)
+    client.force_login(ann)
+    url = reverse("assessments:answer", args=[draft.pk, 1])
+    client.get(url)  # warms the framework cache
+    # session, user, the assessment with its team and framework, the user's teams, the
+    # answers (the team's or the user's own), the team's answers last time
+    with django_assert_num_queries(6):
+        client.get(url)
+    step = questions_of(framework)[:2]
+    data = page_data(step, **{f"q{step[0].pk}-choice": "3"}, go="save")
+    # the same for both: the lock checks the mode in the same update
+    with django_assert_num_queries(8):
+        assert client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize("respondents", [3, 20])
+def test_the_together_page_costs_the_same_however_many_respondents(
+    client, framework, respondents, django_assert_num_queries
+):
+    people = [make_user(f"r{n}") for n in range(respondents)]
+    team = make_team(f"Team {respondents}", members=people)
+    draft = start_each(team, framework, people[0])
+    for n, user in enumerate(people):
+        own(draft, user, [n % 6, 2, "na"])
+        respondent_finish(draft, user)
+    assessment_reveal(draft, people[0])
+    client.force_login(people[0])
+    url = reverse("assessments:together", args=[draft.pk])
+    client.get(url)  # warms the framework cache
+    # session, user, the assessment with its team, the user's teams; the members (how
+    # many must have answered), the spreads, the team's answers, the user's own
+    with django_assert_num_queries(8):
+        page = client.get(url).content.decode()
+    assert "discuss" in page

@@ -350,7 +350,7 @@ def answer(request, pk, step):
                 together.get("spreads"),
                 together.get("own"),
             ),
-            "own": standing(assessment, request.user) if own else None,
+            "own": own,
             "revealed": together.get("revealed", False),
             "problems": save_problems(gate, form),
             "limits": question_limits(),
@@ -366,13 +366,17 @@ def answer(request, pk, step):
 def review(request, pk):
     assessment = get_assessment_for(request.user, pk)
     tree = framework_tree(assessment.framework)
+    own = _answers_own(assessment)
+    answers = answers_by_question(assessment, respondent=request.user if own else None)
+    mine = sum(1 for answer in answers.values() if answer.is_answered)
     return render(
         request,
         "assessments/review.html",
         {
             "assessment": assessment,
             "tree": tree,
-            **progress.review(tree, answers_by_question(assessment)),
+            "own": standing(assessment, request.user, mine) if own else None,
+            **progress.review(tree, answers),
             "contributors": answer_contributors(assessment),
             "read_only": not (assessment.is_draft and assessment.user_may_change),
             "nav": "dashboard",
@@ -389,6 +393,9 @@ def submit(request, pk):
     except AssessmentNotDraft as refused:
         messages.error(request, str(refused))
         return redirect("assessments:results", assessment.pk)
+    except AnswerElsewhere as refused:
+        messages.error(request, str(refused))
+        return redirect("assessments:review", assessment.pk)
     except SubmitIncomplete as refused:
         listed = "\n".join(f"Q{q.number} {q.topic}" for q in refused.missing[:10])
         more = len(refused.missing) - 10
@@ -411,7 +418,7 @@ def finish_own(request, pk):
         messages.error(request, str(refused))
     else:
         messages.success(request, "Your answers are finished. Thank you.")
-    return redirect("assessments:detail", assessment.pk)
+    return redirect("assessments:review", assessment.pk)
 
 
 @require_POST
@@ -424,7 +431,7 @@ def reveal(request, pk):
         started = assessment_reveal(assessment, request.user)
     except RevealRefused as refused:
         messages.error(request, f"{refused} Nothing was changed.")
-        return redirect("assessments:detail", assessment.pk)
+        return redirect("assessments:review", assessment.pk)
     messages.success(
         request,
         f"Revealed: the team's answers start at the median of yours ({started} questions). "
