@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from frameworks.tree import framework_tree
-from teams.models import Membership, Team
+from teams.models import Membership
 
 from . import agreement
 from .models import Answer, Assessment, Respondent
@@ -32,8 +32,7 @@ class RevealRefused(Exception):
 def required_for(assessment: Assessment) -> int:
     """How many respondents must have finished before the reveal (agreement.required)."""
     members = Membership.objects.filter(team_id=assessment.team_id).count()
-    team = Team.objects.only("min_respondents").get(pk=assessment.team_id)
-    return agreement.required(team.min_respondents, members)
+    return agreement.required(assessment.team.min_respondents, members)
 
 
 @dataclass(frozen=True)
