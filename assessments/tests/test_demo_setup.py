@@ -48,7 +48,10 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
         name: Assessment.objects.submitted().filter(team__name=name).count()
         for name in ("Payments", "Search", "Mobile")
     }
-    assert by_team == {"Payments": 3, "Search": 2, "Mobile": 0}
+    assert by_team == {"Payments": 4, "Search": 2, "Mobile": 0}
+    # One of Payments' answered each on their own by four members, then together.
+    each = Assessment.objects.get(team__name="Payments", mode="each")
+    assert each.result["agreement"]["respondents"] == 4 and each.agreement_share is not None
     assert not users.get(username="demo-payments").has_usable_password()
     assert "the organisation has 4 teams" in out.getvalue()
     # Half a year of delivery data, measured High for frequency over the last 91 days.
@@ -69,7 +72,7 @@ def test_it_creates_both_logins_and_an_example_history_once(dora, settings):
     assert all(a.source.is_latest and a.baseline["scores"] for a in actions)
     call_command("demo_setup", password="another-one", stdout=StringIO(), **local())
     assert team.actions.count() == 2
-    assert Assessment.objects.count() == 4 + 5  # nothing made twice
+    assert Assessment.objects.count() == 4 + 6  # nothing made twice
     assert Deployment.objects.filter(team=team).count() == rows
     assert users.get(username="demo").check_password("another-one")
 

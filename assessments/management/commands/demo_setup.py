@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment
+from assessments.respondents import assessment_reveal, respondent_finish
 from assessments.services import AnswerInput, answers_save, assessment_start, assessment_submit
 from delivery.models import Receipt
 from delivery.services import delivery_store
@@ -24,7 +25,9 @@ OTHER_TEAMS = (
     ("Search", "demo-search", "demo-search", ((10, 1.4), (2, 1.9))),
     ("Mobile", "demo-mobile", "demo-mobile", ()),
 )
-DEMO_USERS = ("demo", "staff", *(user for _, _, user, _ in OTHER_TEAMS))
+# Payments' teammates, who answered one assessment each on their own, then together.
+RESPONDENTS = ("demo-payments-2", "demo-payments-3", "demo-payments-4")
+DEMO_USERS = ("demo", "staff", *(user for _, _, user, _ in OTHER_TEAMS), *RESPONDENTS)
 
 
 class Command(BaseCommand):
@@ -132,6 +135,43 @@ class Command(BaseCommand):
                         for question, score in zip(questions, scores, strict=True)
                     ],
                 )
+            if slug == "demo-payments":
+                self.answered_each(team, member, framework, now - timedelta(days=14), rng)
+
+    def answered_each(self, team, member, framework, when, rng):
+        """One assessment answered each on their own, then together, by four members."""
+        User = get_user_model()
+        people = [member]
+        for username in RESPONDENTS:
+            user = User.objects.create_user(username=username)
+            user.set_unusable_password()
+            user.save()
+            Membership.objects.create(team=team, user=user)
+            people.append(user)
+        questions = framework_tree(framework).questions
+        assessment = assessment_start(
+            user=member,
+            team=team,
+            framework=framework,
+            title=f"DORA check, each then together – {team.name}",
+            mode=Assessment.Mode.EACH,
+        )
+        for person in people:
+            answers_save(
+                assessment=assessment,
+                user=person,
+                respondent=person,
+                changes=[
+                    AnswerInput(q.id, max(0, min(5, round(rng.gauss(4.1, 0.9)))), False, "", "", 0)
+                    for q in questions
+                ],
+            )
+            respondent_finish(assessment, person)
+        assessment_reveal(assessment, member)
+        assessment_submit(assessment=assessment, user=member)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=when, updated_at=when, submitted_at=when, revealed_at=when
+        )
 
     @staticmethod
     def dora():
