@@ -45,8 +45,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from assessments.agreement import spread, team_answer
 from assessments.forms import answer_choice, answer_fingerprint
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Respondent
 from assessments.overview import SORTS
 from assessments.results import spec_from_tree
 from assessments.scoring import recommendations, score
@@ -76,10 +77,18 @@ FORM = "application/x-www-form-urlencoded"
 POST_TARGETS = 2000  # (draft, question) saves per size, drawn from every draft
 
 SESSION_DRAFTS = 250  # teams with a DORA draft for the session row: at least 200 distinct
+TOGETHER_DRAFTS = 250  # revealed DORA drafts answered each on one's own, one per team
 # Throughput targets per page, as a fraction of the bare view's requests per second, at
 # every size measured. Pages are measured without any cache of pages or their parts.
 TARGETS = {
-    "sqlite": {"answer": 0.18, "answer-mvp": 0.18, "save": 0.18, "session": 0.18, None: 0.15},
+    "sqlite": {
+        "answer": 0.18,
+        "answer-mvp": 0.18,
+        "together": 0.18,
+        "save": 0.18,
+        "session": 0.18,
+        None: 0.15,
+    },
     "postgresql": {None: 0.15},
 }
 P95_GROWTH = 1.3  # at the larger size, every page's p95 within this factor of size 1's
@@ -90,6 +99,7 @@ PAGES = (
     "dashboard",
     "answer",
     "answer-mvp",
+    "together",
     "results",
     "team",
     "overview",
@@ -178,6 +188,12 @@ def rotated_targets(rng: random.Random, tree) -> dict[str, list[tuple]]:
         (rng.choice(members[team]), f"/assessments/{pk}/results/")
         for pk, team in sample(submitted, ROTATION)
     ]
+    revealed = Assessment.objects.drafts().filter(revealed_at__isnull=False)
+    together = [
+        (member, f"/assessments/{pk}/together/")
+        for pk, team in revealed.values_list("pk", "team_id")
+        for member in members[team]
+    ]
     team_pages = [(u, f"/teams/{teams[t].slug}/") for t, team in members.items() for u in team]
     viewers = list(User.objects.filter(username__startswith=BENCH_STAFF))
     overview_pages = math.ceil(Team.objects.count() / OVERVIEW_PAGE_SIZE)
@@ -193,6 +209,7 @@ def rotated_targets(rng: random.Random, tree) -> dict[str, list[tuple]]:
         "dashboard": [(u, "/") for u in sample(member_users)],
         "answer": sample(answer),
         "answer-mvp": sample(answer_mvp),
+        "together": sample(together),
         "results": results,
         "team": sample(team_pages),
         "overview": sample(overview),
@@ -384,6 +401,7 @@ def representatives(tree, rng: random.Random) -> tuple[list[dict], dict]:
     mvp_draft = Assessment.objects.drafts().filter(framework__slug="mvp").order_by("pk").first()
     mvp_member = mvp_draft.team.memberships.order_by("pk").first().user
     submitted = team.assessments.submitted().order_by("-submitted_at").first()
+    revealed = team.assessments.drafts().filter(revealed_at__isnull=False).first()
     member = User.objects.get(username=BENCH_USER)
     staff = User.objects.get(username=f"{BENCH_STAFF}-0")
     keys = sessions_for([member, staff, mvp_member])
@@ -399,6 +417,7 @@ def representatives(tree, rng: random.Random) -> tuple[list[dict], dict]:
             **as_member,
             "cookie": cookie(keys[mvp_member.pk]),
         },
+        {"name": "together", "path": f"/assessments/{revealed.pk}/together/", **as_member},
         {"name": "results", "path": f"/assessments/{submitted.pk}/results/", **as_member},
         {"name": "team", "path": f"/teams/{team.slug}/", **as_member},
         {
@@ -614,6 +633,65 @@ def seed_team_drafts(tree, rng: random.Random) -> None:
 
 
 @transaction.atomic
+def seed_together_drafts(tree, rng: random.Random) -> None:
+    """A revealed DORA draft answered each on one's own for teams that have none, until
+    TOGETHER_DRAFTS teams (or all) have one: every member's own answers around a level of
+    the team's, and the team's answers at their medians, as a reveal leaves them."""
+    dora = Framework.objects.get(slug="dora")
+    taken = Assessment.objects.filter(framework=dora, revealed_at__isnull=False)
+    wanted = TOGETHER_DRAFTS - taken.count()
+    teams = list(
+        Team.objects.exclude(pk__in=taken.values("team_id")).order_by("pk")[: max(0, wanted)]
+    )
+    members = members_by_team()
+    now = timezone.now()
+    drafts = Assessment.objects.bulk_create(
+        Assessment(
+            team=team,
+            framework=dora,
+            title=f"DORA together of {team.name}",
+            created_by=members[team.pk][0],
+            mode=Assessment.Mode.EACH,
+            revealed_at=now,
+        )
+        for team in teams
+    )
+    Respondent.objects.bulk_create(
+        Respondent(assessment=draft, user=user, finished_at=now)
+        for draft in drafts
+        for user in members[draft.team_id]
+    )
+    rows = []
+    for draft in drafts:
+        level = rng.uniform(1, 4)
+        for question in tree.questions:
+            scores = [max(0, min(5, round(rng.gauss(level, 1.1)))) for _ in members[draft.team_id]]
+            for user, own in zip(members[draft.team_id], scores, strict=True):
+                rows.append(
+                    Answer(
+                        assessment=draft,
+                        question_id=question.id,
+                        score=own,
+                        respondent=user,
+                        updated_by=user,
+                        updated_at=now,
+                        version=1,
+                    )
+                )
+            rows.append(
+                Answer(
+                    assessment=draft,
+                    question_id=question.id,
+                    score=team_answer(spread(scores)),
+                    updated_by=members[draft.team_id][0],
+                    updated_at=now,
+                    version=1,
+                )
+            )
+    Answer.personal.bulk_create(rows, batch_size=2000)
+
+
+@transaction.atomic
 def seed_mvp_drafts(rng: random.Random) -> None:
     """MVP drafts for the first MVP_DRAFTS teams that have none yet, each with half of its
     first step answered: the answer page with the most questions of the shipped frameworks."""
@@ -661,6 +739,7 @@ def setup(work: Path) -> None:
     started = time.perf_counter()
     seed(SMALL, framework=framework, tree=tree, rng=rng)
     seed_mvp_drafts(rng)
+    seed_together_drafts(tree, rng)
     seed_seconds = time.perf_counter() - started
     small = size_of()
     if small["bench_user_assessments"] >= PAGE_SIZE or small["bench_team_submitted"] >= PAGE_SIZE:
@@ -672,6 +751,7 @@ def setup(work: Path) -> None:
     seed(FULL - SMALL, framework=framework, tree=tree, rng=rng)
     seed_mvp_drafts(rng)
     seed_team_drafts(tree, rng)
+    seed_together_drafts(tree, rng)
     seed_seconds += time.perf_counter() - started
     say(f"seeded {size_of()} in {seed_seconds:.1f} s")
     settle()
@@ -706,6 +786,7 @@ def grow(work: Path, scale: int) -> None:
     started = time.perf_counter()
     seed(target - FULL, framework=framework, tree=tree, rng=rng)
     seed_team_drafts(tree, rng)
+    seed_together_drafts(tree, rng)
     state["seed_seconds"][str(scale)] = time.perf_counter() - started
     say(f"seeded {size_of()} in {state['seed_seconds'][str(scale)]:.1f} s")
     settle()
