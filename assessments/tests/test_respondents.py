@@ -305,3 +305,33 @@ def test_the_together_page_costs_the_same_however_many_respondents(
     with django_assert_num_queries(8):
         page = client.get(url).content.decode()
     assert "discuss" in page
+
+
+def test_agreement_shows_in_the_history_the_overview_and_the_downloads(
+    client,
+    framework,
+    crew,
+    viewer,  # noqa: F811
+):
+    team, (ann, ben, cat, _) = crew
+    draft = start_each(team, framework, ann)
+    for user, scores in ((ann, [1, 2, 2]), (ben, [3, 2, 3]), (cat, [4, 3, 2])):
+        own(draft, user, scores)
+        respondent_finish(draft, user)
+    assessment_reveal(draft, ann)
+    done = assessment_submit(assessment=draft, user=ann)
+    assert done.agreement_share == pytest.approx(2 / 3)
+    client.force_login(ann)
+    history = client.get(reverse("assessments:team_detail", args=[team.slug])).content.decode()
+    assert "67% of questions" in history
+    page = client.get(reverse("assessments:results", args=[done.pk])).content.decode()
+    assert "Agreed on 2 of 3 questions" in page and "widest: Q1" in page
+    document = client.get(reverse("assessments:results_json", args=[done.pk])).json()
+    assert document["agreement"]["questions"][0]["code"] == "Q1"
+    assert document["agreement"]["respondents"] == 3
+    assert client.get(reverse("api-results", args=[done.pk])).json() == document
+    csv = client.get(reverse("assessments:results_csv", args=[done.pk])).content.decode()
+    assert "1× 1; 1× 3; 1× 4" in csv
+    client.force_login(viewer)
+    overview = client.get(reverse("assessments:overview")).content.decode()
+    assert "67% of questions" in overview
