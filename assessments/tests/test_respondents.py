@@ -335,3 +335,18 @@ def test_agreement_shows_in_the_history_the_overview_and_the_downloads(
     client.force_login(viewer)
     overview = client.get(reverse("assessments:overview")).content.decode()
     assert "67% of questions" in overview
+
+
+def test_a_reader_who_is_no_member_is_told_the_members_answer_on_their_own(
+    client,
+    framework,
+    crew,
+    viewer,  # noqa: F811
+):
+    team, (ann, *_) = crew
+    draft = start_each(team, framework, ann)
+    own(draft, ann, [5, 4, 3])
+    client.force_login(viewer)
+    page = client.get(reverse("assessments:answer", args=[draft.pk, 1])).content.decode()
+    assert "are answering on their own" in page and "Your own answers." not in page
+    assert 'value="5" checked' not in page

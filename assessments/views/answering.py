@@ -321,7 +321,8 @@ def answer(request, pk, step):
                 [change.question_id for change in changes],
             )
     read_only = not (assessment.is_draft and assessment.user_may_change)
-    own = _answers_own(assessment)
+    # Own answers are a member's; a reader who is not one sees the team's (none yet).
+    own = _answers_own(assessment) and assessment.user_may_change
     answers = answers_by_question(assessment, respondent=request.user if own else None)
     together = together_context(assessment, request.user, gate) if not own else {}
     previous = None
@@ -366,7 +367,7 @@ def answer(request, pk, step):
 def review(request, pk):
     assessment = get_assessment_for(request.user, pk)
     tree = framework_tree(assessment.framework)
-    own = _answers_own(assessment)
+    own = _answers_own(assessment) and assessment.user_may_change
     answers = answers_by_question(assessment, respondent=request.user if own else None)
     mine = sum(1 for answer in answers.values() if answer.is_answered)
     return render(
