@@ -260,6 +260,8 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
+        if self.respondent_id is not None:
+            return "A respondent's own answer"  # what it says is theirs alone
         if self.not_applicable:
             return "Not applicable"
         return "Unanswered" if self.score is None else f"Score {self.score}"

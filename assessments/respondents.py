@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from frameworks.tree import framework_tree
@@ -138,12 +138,19 @@ def assessment_reveal(assessment: Assessment, user) -> int:
     each on one's own, is revealed already, or too few have finished. How many team answers
     were started."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.mode != Assessment.Mode.EACH or not locked.is_draft:
+    if not locked.is_draft:
+        raise RevealRefused("This assessment was submitted: there is nothing to reveal.")
+    if locked.mode != Assessment.Mode.EACH:
         raise RevealRefused("This assessment is answered together: there is nothing to reveal.")
     if locked.revealed_at is not None:
         when = timezone.localtime(locked.revealed_at).strftime("%d %b %Y %H:%M")
         raise RevealRefused(f"The answers were revealed on {when} already.")
-    finished = Respondent.objects.filter(assessment=locked, finished_at__isnull=False).count()
+    # Those who finished and are members still, as the review page counts them.
+    finished = Respondent.objects.filter(
+        assessment=locked,
+        finished_at__isnull=False,
+        user__memberships__team_id=locked.team_id,
+    ).count()
     needed = required_for(locked)
     if finished < needed:
         raise RevealRefused(
@@ -155,7 +162,7 @@ def assessment_reveal(assessment: Assessment, user) -> int:
     # IMMEDIATE transactions and PostgreSQL's row lock alike).
     Assessment.objects.filter(pk=locked.pk).update(revealed_at=now, updated_at=now)
     started = []
-    for question_id, found in spreads(locked).items():
+    for question_id, found in shown_spreads(locked, needed).items():
         start = agreement.team_answer(found)
         if start is None:
             continue
@@ -170,7 +177,7 @@ def assessment_reveal(assessment: Assessment, user) -> int:
                 else "",
                 notes="",
                 version=1,
-                updated_by=user,
+                updated_by=None,  # the median of everyone's, nobody's own choice
                 updated_at=now,
             )
         )
@@ -179,12 +186,23 @@ def assessment_reveal(assessment: Assessment, user) -> int:
     return len(started)
 
 
+def shown_spreads(assessment: Assessment, needed: int, question_ids=None) -> dict:
+    """The spreads that may be shown: those of questions at least `needed` answered (a
+    smaller group's answers would be all but named); the others are left out, also from
+    the team's starting answers and the result."""
+    return {
+        qid: found
+        for qid, found in spreads(assessment, question_ids).items()
+        if found.answered >= needed
+    }
+
+
 def agreement_block(assessment: Assessment) -> dict | None:
     """The result's agreement block (agreement.agreement), with how many answered on their
     own; None for an assessment answered together."""
     if assessment.mode != Assessment.Mode.EACH:
         return None
-    found = spreads(assessment)
+    found = shown_spreads(assessment, required_for(assessment))
     block = agreement.agreement({str(qid): s for qid, s in sorted(found.items())})
     block["respondents"] = (
         Answer.personal.filter(assessment=assessment, respondent__isnull=False)
@@ -193,13 +211,3 @@ def agreement_block(assessment: Assessment) -> dict | None:
         .count()
     )
     return block
-
-
-def finished_counts(assessment_ids: list[int]) -> dict[int, int]:
-    """How many respondents finished, per assessment (one query), for lists."""
-    return dict(
-        Respondent.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id")
-        .annotate(n=Count("pk", filter=Q(finished_at__isnull=False)))
-        .values_list("assessment_id", "n")
-    )

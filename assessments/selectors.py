@@ -202,6 +202,8 @@ def team_assessments(team: Team) -> tuple[list[dict], list[dict]]:
             "maturity_level",
             "delivery_performance",
             "answered_count",
+            "mode",
+            "revealed_at",
             "framework__name",
             "framework__version",
             "framework__slug",

@@ -21,7 +21,7 @@ from frameworks.tree import framework_tree
 
 from . import scoring
 from .evidence import measured_block
-from .models import Answer, Assessment, Team
+from .models import Answer, Assessment, Respondent, Team
 from .respondents import agreement_block, respondents_start
 from .results import result_columns, result_document
 from .selectors import answers_by_question
@@ -211,6 +211,11 @@ def answers_save(
             continue
         saved.append(change.question_id)
     Answer.personal.bulk_create(to_create)
+    if respondent is not None and any(
+        c.score is None and not c.not_applicable for c in changes if c.question_id in saved
+    ):
+        # A question left open again: not finished any more.
+        Respondent.objects.filter(assessment=assessment, user=respondent).update(finished_at=None)
     return SaveOutcome(
         saved=tuple(saved), conflicts=_conflicts(assessment, refused, now, respondent)
     )

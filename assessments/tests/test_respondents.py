@@ -350,3 +350,62 @@ def test_a_reader_who_is_no_member_is_told_the_members_answer_on_their_own(
     page = client.get(reverse("assessments:answer", args=[draft.pk, 1])).content.decode()
     assert "are answering on their own" in page and "Your own answers." not in page
     assert 'value="5" checked' not in page
+
+
+# --- found in review ---
+
+
+def test_a_page_opened_before_the_reveal_and_sent_after_it_changes_nothing(client, framework, crew):
+    team, (ann, ben, cat, _) = crew
+    draft = start_each(team, framework, ann)
+    for user in (ann, ben, cat):
+        own(draft, user, [3, 3, 3])
+        respondent_finish(draft, user)
+    client.force_login(cat)
+    url = reverse("assessments:answer", args=[draft.pk, 1])
+    opened = client.get(url).content.decode()
+    assert 'name="answering" value="own"' in opened
+    assessment_reveal(draft, ann)
+    step = questions_of(framework)[:2]
+    data = page_data(step, answering="own", **{f"q{step[0].pk}-choice": "4"})
+    response = client.post(url, data, follow=True)
+    assert "revealed since this page was opened" in response.content.decode()
+    team_answer = Answer.objects.get(assessment=draft, question=step[0])
+    assert (team_answer.score, team_answer.version, team_answer.updated_by) == (3, 1, None)
+    assert Answer.personal.get(respondent=cat, question=step[0]).score == 3
+
+
+def test_leaving_a_question_open_again_undoes_finishing(framework, crew):
+    team, (ann, *_) = crew
+    draft = start_each(team, framework, ann)
+    own(draft, ann, [3, 3, 3])
+    respondent_finish(draft, ann)
+    question = questions_of(framework)[0]
+    answer = Answer.personal.get(respondent=ann, question=question)
+    answers_save(
+        assessment=draft,
+        user=ann,
+        respondent=ann,
+        changes=[AnswerInput(question.pk, None, False, "", "", answer.version)],
+    )
+    assert Respondent.objects.get(assessment=draft, user=ann).finished_at is None
+
+
+def test_a_respondent_who_left_is_not_counted_for_the_reveal(framework, crew):
+    from teams.models import Membership
+
+    team, (ann, ben, cat, _) = crew
+    draft = start_each(team, framework, ann)
+    for user in (ann, ben, cat):
+        own(draft, user, [3, 3, 3])
+        respondent_finish(draft, user)
+    Membership.objects.filter(team=team, user=cat).delete()
+    with pytest.raises(RevealRefused, match="2 of the 3"):
+        assessment_reveal(draft, ann)
+
+
+def test_an_own_answer_names_nothing_where_it_is_listed(framework, crew):
+    team, (ann, *_) = crew
+    draft = start_each(team, framework, ann)
+    own(draft, ann, [5, 4, 3])
+    assert {str(a) for a in Answer.personal.filter(respondent=ann)} == {"A respondent's own answer"}

@@ -30,7 +30,7 @@ from ..respondents import (
     assessment_reveal,
     required_for,
     respondent_finish,
-    spreads,
+    shown_spreads,
     standing,
 )
 from ..selectors import (
@@ -112,8 +112,7 @@ def together_context(assessment, user, gate) -> dict:
     if assessment.mode != Assessment.Mode.EACH or assessment.revealed_at is None:
         return {}
     ids = [q.id for q in gate.questions]
-    needed = required_for(assessment)
-    found = {qid: s for qid, s in spreads(assessment, ids).items() if s.answered >= needed}
+    found = shown_spreads(assessment, required_for(assessment), ids)
     own = answers_by_question(assessment, ids, with_users=False, respondent=user)
     return {"spreads": found, "own": own, "revealed": True}
 
@@ -290,6 +289,19 @@ def answer(request, pk, step):
             messages.error(request, str(AssessmentNotDraft(assessment)) + " Nothing was changed.")
             return redirect("assessments:results", assessment.pk)
         data = request.POST
+        # Whose answers the page showed: a page opened before the reveal and sent after it
+        # (or the other way round) would write the other kind; refused, nothing changed.
+        own_now = _answers_own(assessment)
+        if data.get("answering", "own" if own_now else "team") != ("own" if own_now else "team"):
+            messages.error(
+                request,
+                "The answers were revealed since this page was opened: individual answering "
+                "is closed, and the team answers together now. Nothing was changed."
+                if not own_now
+                else "This page showed the team's answers, but each member answers on their "
+                "own now. Nothing was changed.",
+            )
+            return redirect("assessments:answer", assessment.pk, step)
         if (mine := id_param(data.get("use-mine"))) is not None:
             # "Use mine": the answer a teammate's save kept out replaces that question's
             # fields (they come with the page, beside the question); the rest is as sent.
@@ -452,7 +464,7 @@ def together(request, pk):
         return redirect("assessments:detail", assessment.pk)
     tree = framework_tree(assessment.framework)
     needed = required_for(assessment)
-    found = spreads(assessment)
+    found = shown_spreads(assessment, needed)
     team = answers_by_question(assessment, with_users=False)
     own = answers_by_question(assessment, with_users=False, respondent=request.user)
     step_of = {q.id: n for n, gate in enumerate(tree.gates, start=1) for q in gate.questions}
@@ -460,7 +472,7 @@ def together(request, pk):
         {
             "question": q,
             "step": step_of[q.id],
-            "spread": found[q.id] if found.get(q.id) and found[q.id].answered >= needed else None,
+            "spread": found.get(q.id),
             "team": team.get(q.id),
             "own": own.get(q.id),
         }

@@ -5,7 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from assessments.models import Assessment
+from assessments.models import Answer, Assessment
+from assessments.services import AnswerInput, answers_save, assessment_start
 from assessments.tests.make import (
     answer,
     make_assessment,
@@ -38,10 +39,19 @@ def test_a_backup_restores_into_a_fresh_database_with_identical_results(dora, tm
     )
     submitted_assessment(team=team, framework=dora, user=users[1], scores=[4] * 25)
     make_assessment(team=team, framework=dora, user=users[0], title="Draft in progress")
+    # A draft answered each on one's own: a respondent's own answer is in the backup too.
+    each = assessment_start(user=users[0], team=team, framework=dora, mode="each")
+    answers_save(
+        assessment=each,
+        user=users[1],
+        respondent=users[1],
+        changes=[AnswerInput(questions_of(dora)[0].pk, 3, False, "", "ben's own", 0)],
+    )
 
     backup = tmp_path / "backup.json"
     call_command(
         "dumpdata",
+        "--all",
         "--natural-foreign",
         *[f"--exclude={label}" for label in DUMP_EXCLUDES],
         output=str(backup),
@@ -82,6 +92,17 @@ def test_a_backup_restores_into_a_fresh_database_with_identical_results(dora, tm
     # A backup keeps primary keys, so the stored results' references to questions and
     # domains stay true in the restored database.
     assert restored == original
+    own = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from assessments.models import Answer; "
+        "print(list(Answer.personal.filter(respondent__isnull=False).values_list('notes', "
+        "'respondent__username')))",
+        **fresh,
+    )
+    assert own.stdout.strip().splitlines()[-1] == repr([("ben's own", "ben")])
+    assert Answer.personal.filter(respondent__isnull=False).count() == 1
     users_check = manage(
         "shell",
         "--no-imports",
