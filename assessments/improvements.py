@@ -448,16 +448,6 @@ def action_counts(team_ids: list[int]) -> dict[int, dict[str, int]]:
     return {row["team_id"]: row for row in rows}
 
 
-def open_actions(team, framework) -> list[Action]:
-    """The team's open actions on a framework (any version), for the start of a new
-    assessment of it (one query)."""
-    return list(
-        Action.objects.filter(team=team, framework__slug=framework.slug, status__in=Action.OPEN)
-        .select_related("owner")
-        .order_by("-status", "due", "pk")
-    )
-
-
 def actions_since_last_time(assessment: Assessment, previous: dict | None) -> dict | None:
     """The team's actions on the framework done between the previous result (`previous`,
     selectors.previous_result) and this one, with the verdicts confirmed so far (one

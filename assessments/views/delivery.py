@@ -224,17 +224,24 @@ def team_rules(request, slug):
     return redirect(back)
 
 
+def _measured_now(team):
+    """The team's data over the 91 days up to today, in the buckets of its latest DORA
+    result (else the newest with bounds), with that result's claims: what the delivery
+    page and its "How was this measured?" page both show."""
+    start, end = metrics.default_window(timezone.now().date())
+    assessment, claims = claimed(team)
+    framework = measuring_framework(assessment)
+    buckets = buckets_of(framework)
+    return assessment, claims, framework, buckets, measure(team, start, end, buckets)
+
+
 @require_safe
 @login_required
 def delivery_measured(request, slug):
     """How the team's measured values were counted: each rule in words with the team's own
     counts for the same window as the delivery page; for anyone who may read the team."""
     team = get_team_for(request.user, slug)
-    start, end = metrics.default_window(timezone.now().date())
-    assessment, _ = claimed(team)
-    framework = measuring_framework(assessment)
-    buckets = buckets_of(framework)
-    data = measure(team, start, end, buckets)
+    _, _, framework, buckets, data = _measured_now(team)
     return render(
         request,
         "assessments/delivery_measured.html",
@@ -261,11 +268,7 @@ def team_delivery_page(request, team, *, form=None, token_form=None, rules_form=
     """The delivery page: measured beside answered, the upload, and the team's tokens."""
     member = team.user_may_change
     new_token = new_token_of(request, team) if member else None
-    start, end = metrics.default_window(timezone.now().date())
-    assessment, claims = claimed(team)
-    framework = measuring_framework(assessment)
-    buckets = buckets_of(framework)
-    data = measure(team, start, end, buckets)
+    assessment, claims, framework, buckets, data = _measured_now(team)
     response = render(
         request,
         "assessments/delivery.html",

@@ -28,6 +28,7 @@ from ..improvements import (
     verdict,
 )
 from ..models import Action, Assessment
+from .teams import team_number_save
 
 
 def _members(team):
@@ -297,17 +298,13 @@ def action_edit(request, slug, pk):
 @login_required
 def focus_limit(request, slug):
     """A member sets how many of the team's actions may be in progress at once."""
-    team = get_team_for(request.user, slug)
-    back = reverse("assessments:team_detail", args=[team.slug]) + "#improvements"
-    if not team.user_may_change:
-        messages.error(request, f"Only members of {team} can change its limit.")
-        return redirect(back)
-    form = FocusLimitForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("limit", []):
-            messages.error(request, f"The limit was not changed: {error}")
-        return redirect(back)
-    team.actions_in_progress_limit = form.cleaned_data["limit"]
-    team.save(update_fields=["actions_in_progress_limit", "updated_at"])
-    messages.success(request, f"At most {team.actions_in_progress_limit} actions in progress now.")
-    return redirect(back)
+    return team_number_save(
+        request,
+        slug,
+        FocusLimitForm,
+        attribute="actions_in_progress_limit",
+        anchor="improvements",
+        refused="Only members of {team} can change its limit.",
+        kept="The limit was not changed:",
+        saved=lambda team: f"At most {team.actions_in_progress_limit} actions in progress now.",
+    )

@@ -91,23 +91,39 @@ def team_detail(request, slug):
     )
 
 
+def team_number_save(request, slug, form_class, *, attribute, anchor, refused, kept, saved):
+    """A member sets one of the team's numbers (one field of `form_class`, into the team's
+    `attribute`), then back to its part of the team page: refused with `refused` for anyone
+    else who may read the team, each error prefixed with `kept` (nothing changed), and
+    `saved(team)` said on success."""
+    team = get_team_for(request.user, slug)
+    back = reverse("assessments:team_detail", args=[team.slug]) + f"#{anchor}"
+    if not team.user_may_change:
+        messages.error(request, refused.format(team=team))
+        return redirect(back)
+    form = form_class(request.POST)
+    field = next(iter(form.fields))
+    if not form.is_valid():
+        for error in form.errors.get(field, []):
+            messages.error(request, f"{kept} {error}")
+        return redirect(back)
+    setattr(team, attribute, form.cleaned_data[field])
+    team.save(update_fields=[attribute, "updated_at"])
+    messages.success(request, saved(team))
+    return redirect(back)
+
+
 @require_POST
 @login_required
 def min_respondents(request, slug):
     """A member sets how many must have answered on their own before a reveal."""
-    team = get_team_for(request.user, slug)
-    back = reverse("assessments:team_detail", args=[team.slug]) + "#answering"
-    if not team.user_may_change:
-        messages.error(request, f"Only members of {team} can change how it answers.")
-        return redirect(back)
-    form = MinRespondentsForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("minimum", []):
-            messages.error(request, f"Nothing was changed: {error}")
-        return redirect(back)
-    team.min_respondents = form.cleaned_data["minimum"]
-    team.save(update_fields=["min_respondents", "updated_at"])
-    messages.success(
-        request, f"{team.min_respondents} respondents must finish before a reveal now."
+    return team_number_save(
+        request,
+        slug,
+        MinRespondentsForm,
+        attribute="min_respondents",
+        anchor="answering",
+        refused="Only members of {team} can change how it answers.",
+        kept="Nothing was changed:",
+        saved=lambda team: f"{team.min_respondents} respondents must finish before a reveal now.",
     )
-    return redirect(back)
