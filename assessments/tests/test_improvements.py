@@ -39,6 +39,21 @@ def make_action(team, framework, user, *, questions=None, **fields):
     )
 
 
+def with_baseline_metric(action, value, text, sample, noun):
+    """Give the action a baseline metric of 91 days, as if measured when it was made."""
+    action.baseline["metric"] = {
+        "value": value,
+        "text": text,
+        "sample": sample,
+        "noun": noun,
+        "days": 91,
+        "level": None,
+        "start": "",
+        "end": "",
+    }
+    action.save()
+
+
 def move(action, user, *statuses, note=""):
     for status in statuses:
         action = action_move(action=action, user=user, status=status, note=note)
@@ -287,17 +302,7 @@ def test_the_verdict_by_the_key_metric(team, framework, member, days_done, per_d
     now = timezone.now()
     submitted_assessment(team=team, framework=framework, user=member, scores=[2, 4, 1])
     action = make_action(team, framework, member, key_metric="deployment_frequency")
-    action.baseline["metric"] = {
-        "value": 7.0,
-        "text": "7.0 deployments a week",
-        "sample": 91,
-        "noun": "day",
-        "days": 91,
-        "level": None,
-        "start": "",
-        "end": "",
-    }
-    action.save()
+    with_baseline_metric(action, 7.0, "7.0 deployments a week", 91, "day")
     action = move(action, member, "in_progress", "done")
     done = now - timedelta(days=days_done)
     Action.objects.filter(pk=action.pk).update(done_at=done)
@@ -548,17 +553,7 @@ def test_a_metric_without_enough_sample_leaves_the_verdict_to_the_scores(team, f
         team=team, framework=framework, user=member, scores=[2, 4, 1], when=earlier
     )
     action = make_action(team, framework, member, key_metric="lead_time")
-    action.baseline["metric"] = {
-        "value": 24.0,
-        "text": "24 h",
-        "sample": 2,
-        "noun": "change",
-        "days": 91,
-        "level": None,
-        "start": "",
-        "end": "",
-    }
-    action.save()
+    with_baseline_metric(action, 24.0, "24 h", 2, "change")
     action = move(action, member, "in_progress", "done")
     Action.objects.filter(pk=action.pk).update(done_at=timezone.now() - timedelta(days=40))
     action.refresh_from_db()
@@ -571,17 +566,7 @@ def test_a_metric_without_enough_sample_leaves_the_verdict_to_the_scores(team, f
 def test_not_enough_data_cannot_be_confirmed(team, framework, member):
     submitted_assessment(team=team, framework=framework, user=member, scores=[2, 4, 1])
     action = make_action(team, framework, member, key_metric="lead_time")
-    action.baseline["metric"] = {
-        "value": 24.0,
-        "text": "24 h",
-        "sample": 9,
-        "noun": "change",
-        "days": 91,
-        "level": None,
-        "start": "",
-        "end": "",
-    }
-    action.save()
+    with_baseline_metric(action, 24.0, "24 h", 9, "change")
     action = move(action, member, "in_progress", "done")  # done today: no 28 days yet
     submitted_assessment(team=team, framework=framework, user=member, scores=[3, 4, 1])
     assert verdict(action, timezone.now().date())["state"] == "not enough data"
@@ -646,3 +631,25 @@ def test_one_click_on_a_recommendation_makes_the_action(
     assert (action.owner, action.source, action.status) == (member, result, "planned")
     assert [q.pk for q in action.questions.all()] == [first]
     assert client.get(url).status_code == 405
+
+
+def test_the_action_pages_refuse_wrong_methods_and_cost_the_same_however_long_their_history(
+    client, team, framework, member, django_assert_num_queries
+):
+    action = make_action(team, framework, member, owner=member)
+    client.force_login(member)
+    detail = reverse("assessments:action", args=[team.slug, action.pk])
+    assert client.post(detail).status_code == 405
+    assert (
+        client.get(reverse("assessments:action_move", args=[team.slug, action.pk])).status_code
+        == 405
+    )
+    assert (
+        client.delete(reverse("assessments:action_edit", args=[team.slug, action.pk])).status_code
+        == 405
+    )
+    # session, user, the team, the user's teams, the action, its questions, its history
+    for statuses in ((), ("in_progress", "planned") * 5):
+        action = move(action, member, *statuses)
+        with django_assert_num_queries(7):
+            client.get(detail)

@@ -409,3 +409,26 @@ def test_an_own_answer_names_nothing_where_it_is_listed(framework, crew):
     draft = start_each(team, framework, ann)
     own(draft, ann, [5, 4, 3])
     assert {str(a) for a in Answer.personal.filter(respondent=ann)} == {"A respondent's own answer"}
+
+
+def test_the_new_pages_refuse_wrong_methods_and_strangers(client, framework, crew):
+    team, (ann, *_) = crew
+    draft = start_each(team, framework, ann)
+    urls = {
+        "finish": reverse("assessments:finish_own", args=[draft.pk]),
+        "reveal": reverse("assessments:reveal", args=[draft.pk]),
+        "together": reverse("assessments:together", args=[draft.pk]),
+        "minimum": reverse("assessments:min_respondents", args=[team.slug]),
+    }
+    client.force_login(ann)
+    assert client.get(urls["finish"]).status_code == 405
+    assert client.get(urls["reveal"]).status_code == 405
+    assert client.post(urls["together"]).status_code == 405
+    assert client.get(urls["minimum"]).status_code == 405
+    client.force_login(make_user("stranger"))
+    assert client.post(urls["finish"]).status_code == 404
+    assert client.get(urls["together"]).status_code == 404
+    assert client.post(urls["minimum"], {"minimum": "9"}).status_code == 404
+    assert not Respondent.objects.filter(finished_at__isnull=False).exists()
+    team.refresh_from_db()
+    assert team.min_respondents == 3
