@@ -170,7 +170,7 @@ def test_a_respondent_answers_on_the_page_and_a_teammate_sees_counts_only(client
     assert "not started yet: ben, cat, dan" in client.get(review).content.decode()
 
 
-@pytest.mark.parametrize("role", ["teammate", "viewer", "superuser", "staff_only"])
+@pytest.mark.parametrize("role", ["teammate", "viewer", "superuser", "staff_only", "editor"])
 def test_no_other_path_shows_a_respondents_answers(client, request, framework, crew, role):
     team, (ann, ben, cat, dan) = crew
     draft = start_each(team, framework, ann)
